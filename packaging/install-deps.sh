@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package kipvs needs to build, test (all tiers), package and run its VM tier.
+# Idempotent: packages already present are left alone; safe to run again.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-nf-3-dev
+  libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev
+  libpoco-dev libyaml-cpp-dev libnftables-dev
+  libgtest-dev libgmock-dev
+  clang-format clang-tidy
+  # test tiers: bus (dbus-daemon, busctl, gdbus), k8s (openssl for test certificates)
+  dbus dbus-bin systemd libglib2.0-bin openssl iproute2 nftables
+  # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest
+  qemu-system-x86 busybox-static kmod cpio ipvsadm procps
+  # packaging
+  dpkg-dev fakeroot rpm lintian
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"
