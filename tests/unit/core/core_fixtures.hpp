@@ -3,6 +3,7 @@
 // Builders for readable test data: Services, EndpointSlices, node contexts, and a one-line-per-entry
 // rendering of desired state so tables can state exact expectations.
 
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,11 @@ inline Service service(std::string name, std::vector<std::string> clusterIPs, st
     svc.ipFamilies.push_back(svc.clusterIPs.back().family());
   }
   svc.ports = std::move(ports);
+  return svc;
+}
+
+inline Service with(Service svc, const std::function<void(Service&)>& change) {
+  change(svc);
   return svc;
 }
 

@@ -22,11 +22,6 @@ inline void PrintTo(const Scenario& scenario, std::ostream* out) {
   *out << scenario.name;
 }
 
-inline Service with(Service svc, const std::function<void(Service&)>& change) {
-  change(svc);
-  return svc;
-}
-
 inline std::vector<std::string> run(const Scenario& scenario) {
   auto node = nodeA();
   if (scenario.adjustNode) {
