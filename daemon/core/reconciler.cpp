@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "core/desired_service.hpp"
 #include "core/ownership.hpp"
@@ -55,8 +56,7 @@ AdoptionReport Reconciler::start() {
       owned_.insert(key);
     }
   }
-  savedOwned_ = record.services;
-  ownershipSaved_ = false;  // rewrite once: drops entries the kernel no longer has
+  ownershipDirty_ = owned_ != record.services;  // saved by the first sync, never by start()
   report.kernelServices = kernel_.size();
   report.adopted = owned_.size();
   return report;
@@ -65,7 +65,7 @@ AdoptionReport Reconciler::start() {
 SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
   SyncReport report;
   readKernel(report.errors);
-  std::erase_if(owned_, [&](const auto& key) { return !kernel_.contains(key); });
+  ownershipDirty_ |= std::erase_if(owned_, [&](const auto& key) { return !kernel_.contains(key); }) > 0;
 
   const auto node = withSnapshotDefaults(node_, snapshot);
   builder_ = DesiredBuilder{};
@@ -73,6 +73,8 @@ SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
     builder_.set(computeService(service, slicesOf(snapshot, key), node));
   }
   report.servicesRecomputed = snapshot.services.size();
+  retryKeys_.clear();
+  retryAddresses_.clear();
 
   std::set<VirtualServiceKey> desiredKeys;
   for (const auto& [key, unused] : builder_.state().services) {
@@ -101,8 +103,10 @@ SyncReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::
     touched.merge(changed);
   }
   report.servicesRecomputed = keys.size();
+  touched.merge(retryKeys_);
+  retryKeys_.clear();
   execute(diff(kernel_, builder_.state(), owned_, touched), touched, report);
-  syncAddresses(report);
+  syncAddresses(report, &touched);
   saveOwnership(report);
   return report;
 }
@@ -137,7 +141,7 @@ void Reconciler::execute(const std::vector<IpvsOp>& plan, const std::set<Virtual
   // A desired virtual service present in the kernel is kipvs's from now on, whoever created it.
   for (const auto& key : keys) {
     if (kernel_.contains(key) && builder_.state().services.contains(key)) {
-      owned_.insert(key);
+      own(key);
     }
   }
   for (const auto& flush : rewritten.flushes) {
@@ -165,20 +169,39 @@ void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
     const auto& op = ops[i];
     if (results[i] != 0 && !alreadyDone(op, results[i])) {
       report.failures.push_back({.op = op, .error = results[i]});
+      retryKeys_.insert(op.service.key);
       continue;
     }
     applyToObserved(kernel_, op);
     ++report.opsApplied;
     if (op.kind == IpvsOp::Kind::AddService || op.kind == IpvsOp::Kind::EditService) {
-      owned_.insert(op.service.key);
+      own(op.service.key);
     } else if (op.kind == IpvsOp::Kind::DeleteService) {
-      owned_.erase(op.service.key);
+      disown(op.service.key);
     }
   }
 }
 
-void Reconciler::syncAddresses(SyncReport& report) {
-  const auto plan = diffAddresses(bound_, builder_.state().boundAddresses);
+void Reconciler::syncAddresses(SyncReport& report, const std::set<VirtualServiceKey>* keys) {
+  const auto& wanted = builder_.state().boundAddresses;
+  AddressPlan plan;
+  if (keys == nullptr) {
+    plan = diffAddresses(bound_, wanted);
+  } else {
+    auto candidates = std::exchange(retryAddresses_, {});
+    for (const auto& key : *keys) {
+      if (key.fwmark == 0) {
+        candidates.insert(key.address);
+      }
+    }
+    for (const auto& address : candidates) {
+      if (wanted.contains(address) && !bound_.contains(address)) {
+        plan.add.push_back(address);
+      } else if (!wanted.contains(address) && bound_.contains(address)) {
+        plan.remove.push_back(address);
+      }
+    }
+  }
   for (const auto& address : plan.add) {
     try {
       addresses_.addAddress(address);
@@ -186,6 +209,7 @@ void Reconciler::syncAddresses(SyncReport& report) {
       ++report.addressesAdded;
     } catch (const std::system_error& error) {
       report.errors.push_back("adding " + address.toString() + " to kipvs0: " + error.what());
+      retryAddresses_.insert(address);
     }
   }
   for (const auto& address : plan.remove) {
@@ -195,18 +219,18 @@ void Reconciler::syncAddresses(SyncReport& report) {
       ++report.addressesRemoved;
     } catch (const std::system_error& error) {
       report.errors.push_back("removing " + address.toString() + " from kipvs0: " + error.what());
+      retryAddresses_.insert(address);
     }
   }
 }
 
 void Reconciler::saveOwnership(SyncReport& report) {
-  if (ownershipSaved_ && owned_ == savedOwned_) {
+  if (!ownershipDirty_) {
     return;
   }
   try {
     store_.save(OwnershipRecord{.services = owned_}.toText());
-    savedOwned_ = owned_;
-    ownershipSaved_ = true;
+    ownershipDirty_ = false;
   } catch (const std::exception& error) {
     report.errors.push_back(std::string("saving the ownership record: ") +
                             error.what());  // retried next sync

@@ -83,7 +83,10 @@ class Reconciler {
   void readKernel(std::vector<std::string>& errors);
   void execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys, SyncReport& report);
   void runOps(const std::vector<IpvsOp>& ops, SyncReport& report);
-  void syncAddresses(SyncReport& report);
+  // All addresses, or only those of `keys` (the incremental path stays O(change)).
+  void syncAddresses(SyncReport& report, const std::set<VirtualServiceKey>* keys = nullptr);
+  void own(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.insert(key).second; }
+  void disown(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.erase(key) > 0; }
   void saveOwnership(SyncReport& report);
   ConnectionLookup connectionLookup();
 
@@ -98,8 +101,10 @@ class Reconciler {
   ObservedState kernel_;
   std::set<IpAddress> bound_;  // addresses on kipvs0
   std::set<VirtualServiceKey> owned_;
-  std::set<VirtualServiceKey> savedOwned_;
-  bool ownershipSaved_ = false;
+  bool ownershipDirty_ = false;  // owned_ differs from the stored record
+  // What failed, retried by the next incremental sync even if its Service did not change.
+  std::set<VirtualServiceKey> retryKeys_;
+  std::set<IpAddress> retryAddresses_;
   bool synced_ = false;
 };
 

@@ -148,14 +148,15 @@ TEST_F(ReconcilerTest, FullSyncRepairsAKernelFlushedBehindItsBack) {
 
 TEST_F(ReconcilerTest, AFailedOperationIsReportedAndRetriedByTheNextSync) {
   auto reconciler = make();
-  reconciler->fullSync(cluster({"10.244.1.5"}));
+  reconciler->fullSync(cluster({"10.244.1.5"}, {"10.244.1.7"}));
   takeOps();
   ipvs.failNext = ENOMEM;
-  const auto failed = reconciler->syncServices(cluster({"10.244.1.5", "10.244.2.5"}), {{"default", "web"}});
+  const auto grown = cluster({"10.244.1.5", "10.244.2.5"}, {"10.244.1.7"});
+  const auto failed = reconciler->syncServices(grown, {{"default", "web"}});
   ASSERT_EQ(failed.failures.size(), 1U);
   EXPECT_EQ(failed.failures[0].error, ENOMEM);
   takeOps();
-  const auto retried = reconciler->syncServices(cluster({"10.244.1.5", "10.244.2.5"}), {{"default", "web"}});
+  const auto retried = reconciler->syncServices(grown, {{"default", "dns"}});  // an unrelated event
   EXPECT_TRUE(retried.ok());
   EXPECT_EQ(takeOps(), Ops{"add-real TCP 10.96.0.10:80 -> 10.244.2.5:8080 Masq w=1"});
 }
@@ -166,7 +167,9 @@ TEST_F(ReconcilerTest, AnAddressFailureIsReportedAndRetried) {
   const auto report = reconciler->fullSync(cluster({"10.244.1.5"}));
   ASSERT_EQ(report.errors.size(), 1U);
   EXPECT_TRUE(addresses.addresses.empty());
-  reconciler->syncServices(cluster({"10.244.1.5"}), {{"default", "web"}});
+  reconciler->syncServices(cluster({"10.244.1.5"}, {"10.244.1.7"}), {{"default", "dns"}});
+  EXPECT_EQ(addresses.addresses, (std::set{ip("10.96.0.10"), ip("10.96.0.53")}));
+  reconciler->syncServices(cluster({"10.244.1.5"}), {{"default", "dns"}});
   EXPECT_EQ(addresses.addresses, std::set{ip("10.96.0.10")});
 }
 
@@ -192,6 +195,33 @@ TEST_F(ReconcilerTest, AnOperatorDrainSetsWeightZeroWithoutRemovingTheRealServer
   reconciler->setNodeContext(node);
   reconciler->fullSync(cluster({"10.244.1.5", "10.244.2.5"}));
   EXPECT_EQ(takeOps(), Ops{"edit-real TCP 10.96.0.10:80 -> 10.244.2.5:8080 Masq w=0"});
+}
+
+TEST_F(ReconcilerTest, AtScaleOneEndpointChangeIsStillOneOperation) {
+  std::vector<Service> services;
+  std::vector<EndpointSlice> slices;
+  for (int i = 0; i < 1000; ++i) {
+    const auto name = "svc-" + std::to_string(i);
+    services.push_back(service(name, {"10.96." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)},
+                               {port(80, "http")}));
+    std::vector<Endpoint> endpoints;
+    for (int e = 0; e < 10; ++e) {
+      endpoints.push_back(
+          endpoint("10.244." + std::to_string(i % 250) + "." + std::to_string(e + 1), "node-b"));
+    }
+    slices.push_back(slice(name, endpoints, {slicePort(8080, "http")}));
+  }
+  auto snap = snapshot(services, slices);
+  auto reconciler = make();
+  const auto first = reconciler->fullSync(snap);
+  EXPECT_EQ(first.opsApplied, 1000U * 11U);
+  takeOps();
+
+  auto& endpoints = snap.slicesByService.at({"default", "svc-500"}).at(0).endpoints;
+  endpoints.pop_back();
+  const auto report = reconciler->syncServices(snap, {{"default", "svc-500"}});
+  EXPECT_EQ(report.opsApplied, 1U);
+  EXPECT_EQ(takeOps(), Ops{"delete-real TCP 10.96.2.1:80 -> 10.244.0.10:8080 Masq w=1"});
 }
 
 TEST_F(ReconcilerTest, SyncingServicesBeforeTheFirstFullSyncIsAnError) {
