@@ -51,6 +51,8 @@ class GracefulTermination {
   std::vector<IpvsOp> reap(const ConnectionLookup& connections);
 
   bool isTerminating(const VirtualServiceKey& key, const RealServer& real) const;
+  // Stops tracking (its weight-0 edit failed: the next plan must try again).
+  void forget(const VirtualServiceKey& key, const RealServer& real) { terminating_.erase(idOf(key, real)); }
   std::size_t size() const { return terminating_.size(); }
   void clear() { terminating_.clear(); }
 

@@ -170,6 +170,9 @@ void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
     if (results[i] != 0 && !alreadyDone(op, results[i])) {
       report.failures.push_back({.op = op, .error = results[i]});
       retryKeys_.insert(op.service.key);
+      if (op.kind == IpvsOp::Kind::EditReal && op.real.weight == 0) {
+        graceful_.forget(op.service.key, op.real);
+      }
       continue;
     }
     applyToObserved(kernel_, op);

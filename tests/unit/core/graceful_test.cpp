@@ -101,6 +101,18 @@ TEST_F(ReconcilerTest, AfterARestartADrainingRealServerStaysAtWeightZeroAndIsSti
   EXPECT_EQ(takeOps(), Ops{"delete-real TCP 10.96.0.10:80 -> 10.244.2.5:8080 Masq w=0"});
 }
 
+TEST_F(ReconcilerTest, AFailedWeightZeroEditIsRetriedByTheNextSync) {
+  auto reconciler = make();
+  reconciler->fullSync(cluster({"10.244.1.5", "10.244.2.5"}));
+  ipvs.setConnections(kWeb(), ip("10.244.2.5"), 8080, 2);
+  ipvs.failNext = ENOMEM;
+  reconciler->syncServices(cluster({"10.244.1.5"}), {{"default", "web"}});
+  takeOps();
+  reconciler->syncServices(cluster({"10.244.1.5"}), {{"default", "web"}});
+  EXPECT_EQ(takeOps(), Ops{"edit-real TCP 10.96.0.10:80 -> 10.244.2.5:8080 Masq w=0"});
+  EXPECT_EQ(reconciler->terminatingCount(), 1U);
+}
+
 TEST_F(ReconcilerTest, ATerminatingRealServerThatVanishedFromTheKernelIsForgotten) {
   auto reconciler = make();
   reconciler->fullSync(cluster({"10.244.1.5", "10.244.2.5"}));
