@@ -16,7 +16,7 @@ packages=(
   # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest
   qemu-system-x86 busybox-static kmod cpio ipvsadm procps conntrack
   # packaging
-  dpkg-dev fakeroot rpm lintian
+  dpkg-dev fakeroot rpm lintian rpmlint
 )
 
 missing=()
