@@ -100,7 +100,8 @@ constexpr std::string_view kJson =
     "bytesOut, connectionsPerSecond, packetsInPerSecond, packetsOutPerSecond, bytesInPerSecond, "
     "bytesOutPerSecond}}]}\n"
     "explain: {explanations:[{key, summary, endpoints:[{address, port, pod, node, included, reason}]}]}\n"
-    "watch: {event:\"ServiceChanged\", path, key, change} | {event:\"SyncCompleted\", finishedUsec, "
+    "watch: {event:\"Watching\", busName} first, then {event:\"ServiceChanged\", path, key, change} | "
+    "{event:\"SyncCompleted\", finishedUsec, "
     "durationUsec, "
     "added, removed, changed, failed} | {event:\"PropertiesChanged\", properties:{name:value}}\n"
     "resync: {ok:true}; drain, undrain: {affected:N}; log-level: {ok:true}";

@@ -142,8 +142,13 @@ int runCommand(const std::string& name, const std::vector<std::string>& args, co
     expectArgs(name, args, 0, 0);
     manager.status();  // fails here, with the usual message, when the daemon is not running
     manager.subscribe([](const std::string& line, bool) { std::cout << line << std::endl; }, options.json);
-    if (!options.json)
+    if (options.json) {
+      JsonWriter j(std::cout);
+      j.beginObject().field("event", "Watching").field("busName", dbus::kBusName).endObject();
+      std::cout << std::endl;
+    } else {
       std::cout << "watching " << dbus::kBusName << " (Ctrl-C to stop)" << std::endl;
+    }
     connection->enterEventLoop();
   } else if (name == "resync") {
     expectArgs(name, args, 0, 0);

@@ -76,7 +76,7 @@ void serviceLine(std::ostream& out, const ServiceRow& s, const Style& style) {
              pad(s.protocol, 5) +
                  pad(s.fwmark != 0 ? "FWM " + std::to_string(s.fwmark) : hostPort(s.address, s.port), 40),
              "1")
-      << pad(s.scheduler, 6) << pad(flags, 18) << pad(s.kind, 13) << style.paint(serviceName(s), "36")
+      << pad(s.scheduler, 6) << pad(flags, 20) << pad(s.kind, 13) << style.paint(serviceName(s), "36")
       << '\n';
   if (!s.problem.empty())
     out << "  ! " << style.paint(s.problem, "31") << '\n';
@@ -126,7 +126,7 @@ void renderStatusJson(std::ostream& out, const StatusView& s) {
 }
 
 void renderList(std::ostream& out, const std::vector<ServiceRow>& rows, const Style& style) {
-  out << pad("Prot LocalAddress:Port", 45) << pad("Sched", 6) << pad("Flags", 18) << pad("Kind", 13)
+  out << pad("Prot LocalAddress:Port", 45) << pad("Sched", 6) << pad("Flags", 20) << pad("Kind", 13)
       << "Service\n"
       << "  -> " << pad("RemoteAddress:Port", 40) << pad("Forward", 8) << pad("Weight", 7) << pad("State", 20)
       << pad("Node", 16) << "Pod\n";
