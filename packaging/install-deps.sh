@@ -14,9 +14,9 @@ packages=(
   # test tiers: bus (dbus-daemon, busctl, gdbus), k8s (openssl for test certificates)
   dbus dbus-bin systemd libglib2.0-bin openssl iproute2 nftables
   # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest
-  qemu-system-x86 busybox-static kmod cpio ipvsadm procps
+  qemu-system-x86 busybox-static kmod cpio ipvsadm procps conntrack
   # packaging
-  dpkg-dev fakeroot rpm lintian
+  dpkg-dev fakeroot rpm lintian rpmlint
 )
 
 missing=()

@@ -49,7 +49,7 @@ struct ServicePort {
   Protocol protocol = Protocol::Tcp;
   std::uint16_t port = 0;
   std::variant<std::uint16_t, std::string> targetPort = std::uint16_t{0};  // number or container port name
-  std::uint16_t nodePort = 0;                                                // 0 = none
+  std::uint16_t nodePort = 0;                                              // 0 = none
 
   bool operator==(const ServicePort&) const = default;
 };
@@ -65,8 +65,8 @@ struct LoadBalancerIngress {
 struct Service {
   ObjectMeta meta;
   ServiceType type = ServiceType::ClusterIP;
-  bool headless = false;                // clusterIP "None"
-  std::vector<IpAddress> clusterIPs;    // clusterIPs[] (or clusterIP), at most one per family
+  bool headless = false;              // clusterIP "None"
+  std::vector<IpAddress> clusterIPs;  // clusterIPs[] (or clusterIP), at most one per family
   std::vector<IpFamily> ipFamilies;
   std::vector<ServicePort> ports;
   std::vector<IpAddress> externalIPs;
@@ -79,6 +79,7 @@ struct Service {
   TrafficDistribution trafficDistribution = TrafficDistribution::None;
   std::uint16_t healthCheckNodePort = 0;
   bool publishNotReadyAddresses = false;
+  bool staticSource = false;  // read from the static directory, not the API server (kipvs extension)
 
   bool operator==(const Service&) const = default;
 };

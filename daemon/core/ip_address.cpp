@@ -7,7 +7,9 @@
 
 namespace kipvs::core {
 
-std::string_view toString(IpFamily family) { return family == IpFamily::V4 ? "IPv4" : "IPv6"; }
+std::string_view toString(IpFamily family) {
+  return family == IpFamily::V4 ? "IPv4" : "IPv6";
+}
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (text.empty() || text.size() > INET6_ADDRSTRLEN) {
@@ -61,7 +63,9 @@ bool IpAddress::isLinkLocal() const {
   return bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
 }
 
-std::ostream& operator<<(std::ostream& out, const IpAddress& address) { return out << address.toString(); }
+std::ostream& operator<<(std::ostream& out, const IpAddress& address) {
+  return out << address.toString();
+}
 
 std::optional<Cidr> Cidr::parse(std::string_view text) {
   const auto slash = text.find('/');
@@ -74,7 +78,8 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
   if (slash != std::string_view::npos) {
     const auto digits = text.substr(slash + 1);
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
-    if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() || length > maxLength) {
+    if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() ||
+        length > maxLength) {
       return std::nullopt;
     }
   }
@@ -99,8 +104,12 @@ bool Cidr::contains(const IpAddress& address) const {
   return true;
 }
 
-std::string Cidr::toString() const { return base.toString() + "/" + std::to_string(prefixLength); }
+std::string Cidr::toString() const {
+  return base.toString() + "/" + std::to_string(prefixLength);
+}
 
-std::ostream& operator<<(std::ostream& out, const Cidr& cidr) { return out << cidr.toString(); }
+std::ostream& operator<<(std::ostream& out, const Cidr& cidr) {
+  return out << cidr.toString();
+}
 
 }  // namespace kipvs::core

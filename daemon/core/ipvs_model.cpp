@@ -32,7 +32,9 @@ std::string VirtualServiceKey::toString() const {
   return out.str();
 }
 
-std::ostream& operator<<(std::ostream& out, const VirtualServiceKey& key) { return out << key.toString(); }
+std::ostream& operator<<(std::ostream& out, const VirtualServiceKey& key) {
+  return out << key.toString();
+}
 
 std::ostream& operator<<(std::ostream& out, const VirtualService& service) {
   out << service.key << ' ' << service.scheduler << " flags=0x" << std::hex << service.flags << std::dec;

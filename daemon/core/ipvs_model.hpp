@@ -23,7 +23,13 @@ inline constexpr std::uint32_t kSched3 = 0x0020;
 }  // namespace svc_flags
 
 // IP_VS_CONN_F_FWD_MASK values.
-enum class ForwardMethod : std::uint8_t { Masquerade = 0, Local = 1, Tunnel = 2, DirectRoute = 3, Bypass = 4 };
+enum class ForwardMethod : std::uint8_t {
+  Masquerade = 0,
+  Local = 1,
+  Tunnel = 2,
+  DirectRoute = 3,
+  Bypass = 4
+};
 
 std::string_view toString(ForwardMethod method);
 

@@ -50,6 +50,8 @@ std::optional<Protocol> fromIpProtocolNumber(std::uint16_t number) {
   }
 }
 
-std::ostream& operator<<(std::ostream& out, Protocol protocol) { return out << toString(protocol); }
+std::ostream& operator<<(std::ostream& out, Protocol protocol) {
+  return out << toString(protocol);
+}
 
 }  // namespace kipvs::core

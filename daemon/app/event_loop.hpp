@@ -1,0 +1,69 @@
+#pragma once
+
+// kipvsd's one main loop, on sd-event: signals, timers, file descriptors (the D-Bus connection), the
+// systemd watchdog (sd-event pings it at half of WatchdogSec while the loop turns), and `post()` for the
+// Kubernetes watch thread, which only hands decoded events over.
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+struct sd_event;
+struct sd_event_source;
+struct signalfd_siginfo;
+
+namespace kipvs::app {
+
+class EventLoop {
+ public:
+  using Callback = std::function<void()>;
+
+  // A one-shot timer that can be re-armed; destroying it cancels it.
+  class Timer {
+   public:
+    Timer(const Timer&) = delete;
+    Timer& operator=(const Timer&) = delete;
+    ~Timer();
+    void armIn(std::chrono::milliseconds delay);      // re-arms if already armed
+    void armIfIdle(std::chrono::milliseconds delay);  // keeps an earlier deadline (coalescing)
+    void cancel();
+    bool armed() const;
+
+   private:
+    friend class EventLoop;
+    Timer(EventLoop& loop, Callback callback);
+    static int dispatch(sd_event_source* source, std::uint64_t usec, void* self);
+    EventLoop& loop_;
+    Callback callback_;
+    sd_event_source* source_ = nullptr;
+  };
+
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+  ~EventLoop();
+
+  void onSignal(int signal, Callback callback);  // blocks the signal and handles it in the loop
+  std::unique_ptr<Timer> makeTimer(Callback callback);
+  void watchReadable(int fd, Callback callback);
+  void post(Callback callback);  // thread-safe
+  void enableWatchdog();
+  int run();
+  void exit(int code);
+  sd_event* raw() { return event_; }
+
+ private:
+  static int dispatchSignal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
+  static int dispatchIo(sd_event_source* source, int fd, std::uint32_t revents, void* self);
+  void drainPosted();
+
+  sd_event* event_ = nullptr;
+  int postFd_ = -1;
+  std::mutex postedMutex_;
+  std::deque<Callback> posted_;
+  std::deque<std::pair<sd_event_source*, Callback>> handlers_;  // stable addresses for userdata
+};
+
+}  // namespace kipvs::app

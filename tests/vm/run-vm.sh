@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Boots a test script in a minimal initramfs under qemu TCG with Debian's kernel; exits with the script's
+# status. Everything the guest prints is shown. Usage:
+#   run-vm.sh --kernel-cache DIR --script FILE [--program PATH]... [--file PATH]... [--timeout S] [--mem MiB]
+#             [--expect-status N]   (succeed only if the script exits with N; default 0)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+kernel_cache="" script="" timeout=300 mem=1024 expect=0 programs=() files=()
+while (($#)); do
+  case "$1" in
+    --kernel-cache) kernel_cache=$2; shift 2 ;;
+    --script) script=$2; shift 2 ;;
+    --program) programs+=("$2"); shift 2 ;;
+    --file) files+=("$2"); shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --mem) mem=$2; shift 2 ;;
+    --expect-status) expect=$2; shift 2 ;;
+    *) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$kernel_cache/ready" ] || { echo "run-vm: no kernel in '$kernel_cache' (fetch-kernel.sh failed?)" >&2; exit 1; }
+[ -f "$script" ] || { echo "run-vm: no script '$script'" >&2; exit 1; }
+version=$(cat "$kernel_cache/ready")
+kroot=$kernel_cache/root
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kipvs-vm.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+stage=$work/root
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,opt/kipvs/bin,opt/kipvs/lib,opt/kipvs/files}
+
+copy_with_libs() {  # copy an executable to $2 and every shared library it needs to the same path
+  local exe=$1 dest=$2
+  cp -L "$exe" "$stage$dest"
+  ldd "$exe" 2>/dev/null | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+    [ -n "$lib" ] && [ -e "$lib" ] || continue
+    mkdir -p "$stage$(dirname "$lib")"
+    [ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
+  done
+}
+
+cp /bin/busybox "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+# bash runs the test scripts: busybox sh would prefer its own applets (ip, ...) over the real tools.
+copy_with_libs /bin/bash /bin/bash
+for tool in /usr/sbin/ipvsadm /usr/sbin/nft /usr/sbin/ip /usr/sbin/conntrack; do
+  if [ -e "$tool" ]; then copy_with_libs "$tool" "/usr/sbin/$(basename "$tool")"; fi
+done
+[ -e "$stage/usr/sbin/ip" ] || { echo "run-vm: iproute2 'ip' not found on host" >&2; exit 1; }
+for p in "${programs[@]}"; do copy_with_libs "$p" "/opt/kipvs/bin/$(basename "$p")"; done
+for f in "${files[@]}"; do cp -rL "$f" "$stage/opt/kipvs/files/"; done
+cp "$script" "$stage/opt/kipvs/test.sh"
+cp "$here/guest-init.sh" "$stage/init"
+chmod +x "$stage/init"
+
+# The modules the tests need, with their dependencies, as modprobe resolves them.
+modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed
+         ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh dummy veth nf_conntrack nf_conntrack_netlink nf_nat nf_tables
+         nft_masq nft_chain_nat nft_ct nft_nat nft_fib_inet nft_reject_inet nf_defrag_ipv6 sctp crc32c_generic)
+# One module per line, with its parameters: no dummy0 appears by itself.
+printf '%s\n' "${modules[@]}" | sed 's/^dummy$/dummy numdummies=0/' > "$stage/etc/kipvs-modules"
+mdest=$stage/lib/modules/$version
+mkdir -p "$mdest"
+for m in "${modules[@]}"; do
+  modprobe -d "$kroot" -S "$version" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+done | sort -u | while read -r ko; do
+  rel=${ko#"$kroot"/lib/modules/$version/}
+  mkdir -p "$mdest/$(dirname "$rel")"
+  cp "$ko" "$mdest/$rel"
+done
+cp "$kroot/lib/modules/$version"/modules.{order,builtin,builtin.modinfo} "$mdest/" 2>/dev/null || true
+depmod -b "$stage" "$version"
+
+(cd "$stage" && find . | cpio -o -H newc --quiet) > "$work/initrd"
+
+log=$work/console.log
+set +e
+timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+  -nographic -no-reboot -nic none -monitor none -serial stdio \
+  -kernel "$kroot/boot/vmlinuz-$version" -initrd "$work/initrd" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" </dev/null | tee "$log"
+qemu_status=${PIPESTATUS[0]}
+set -e
+
+status=$(sed -n 's/^KIPVS_VM_EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n1)
+if [ -z "$status" ]; then
+  if [ "$qemu_status" -eq 124 ]; then
+    echo "run-vm: guest timed out after ${timeout}s" >&2
+  else
+    echo "run-vm: guest ended without reporting a status (qemu exit $qemu_status)" >&2
+  fi
+  exit 1
+fi
+if [ "$expect" -ne 0 ]; then
+  [ "$status" -eq "$expect" ] && { echo "run-vm: guest exited $status as expected"; exit 0; }
+  echo "run-vm: guest exited $status, expected $expect" >&2
+  exit 1
+fi
+exit "$status"
