@@ -66,9 +66,9 @@ constexpr std::array kCommands{
     CommandSpec{"undrain", "node | service <ns/name[:port]|key> | endpoint <addr[:port]>",
                 "lift a drain given with the same arguments (root or group kipvs)", "",
                 "node service endpoint"},
-    CommandSpec{"log-level", "err|warning|notice|info|debug",
+    CommandSpec{"log-level", "error|warning|notice|info|debug",
                 "change the daemon's log level at once (root or group kipvs)", "",
-                "err warning notice info debug"},
+                "error warning notice info debug"},
 };
 
 constexpr std::array kExitCodes{

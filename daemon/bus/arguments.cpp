@@ -167,19 +167,10 @@ core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view ta
   invalid("unknown drain scope '" + std::string(scope) + "' (node, service or endpoint)");
 }
 
-core::LogLevel requireLogLevel(std::string_view level) {
-  using core::LogLevel;
-  if (level == "err")
-    return LogLevel::Error;
-  if (level == "warning")
-    return LogLevel::Warning;
-  if (level == "notice")
-    return LogLevel::Notice;
-  if (level == "info")
-    return LogLevel::Info;
-  if (level == "debug")
-    return LogLevel::Debug;
-  invalid("unknown log level '" + std::string(level) + "' (err, warning, notice, info, debug)");
+log::Level requireLogLevel(std::string_view level) {
+  if (const auto parsed = log::parseLevel(level))
+    return *parsed;
+  invalid("unknown log level '" + std::string(level) + "' (error, warning, notice, info, debug)");
 }
 
 void rethrowAsBusError(std::string_view attempted) {

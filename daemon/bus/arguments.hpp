@@ -21,7 +21,7 @@ core::VirtualServiceKey requireKey(std::string_view text);
 core::VirtualServiceKey requireEndpointKey(std::string_view address, std::uint16_t port,
                                            std::string_view protocol);
 core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view target);
-core::LogLevel requireLogLevel(std::string_view level);
+log::Level requireLogLevel(std::string_view level);
 
 // Maps a ControlError to its named D-Bus error and rethrows; other exceptions become Error.Failed
 // with the attempted action in the message.

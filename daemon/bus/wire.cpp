@@ -107,7 +107,7 @@ RealServerStatsWire toWire(const core::RealServerStatus& status) {
                              status.persistentConnections,       toWire(status.stats)};
 }
 
-VerdictWire toWire(const core::EndpointVerdict& verdict) {
+VerdictWire toWire(const core::ExplainedEndpoint& verdict) {
   return VerdictWire{addressText(verdict.address),
                      verdict.port,
                      verdict.pod,

@@ -42,6 +42,6 @@ std::vector<RealServerWire> toWire(const std::vector<core::DesiredRealServer>& r
 ServiceEntryWire toWire(const std::string& path, const core::DesiredVirtualService& service);
 StatsWire toWire(const core::IpvsStats& stats);
 RealServerStatsWire toWire(const core::RealServerStatus& status);
-VerdictWire toWire(const core::EndpointVerdict& verdict);
+VerdictWire toWire(const core::ExplainedEndpoint& verdict);
 
 }  // namespace kipvs::bus

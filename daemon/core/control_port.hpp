@@ -14,6 +14,7 @@
 #include "core/cluster.hpp"
 #include "core/desired_state.hpp"
 #include "core/ipvs_model.hpp"
+#include "core/log.hpp"
 
 namespace kipvs::core {
 
@@ -42,10 +43,8 @@ struct DrainTarget {
   bool operator==(const DrainTarget&) const = default;
 };
 
-enum class LogLevel : std::uint8_t { Error, Warning, Notice, Info, Debug };
-
 // One endpoint of a Service and why it is (or is not) a real server of the virtual service.
-struct EndpointVerdict {
+struct ExplainedEndpoint {
   IpAddress address;
   std::uint16_t port = 0;
   std::string pod;
@@ -53,13 +52,13 @@ struct EndpointVerdict {
   bool included = false;
   std::string reason;  // "ready", "not ready", "terminating fallback", "drained by operator", ...
 
-  bool operator==(const EndpointVerdict&) const = default;
+  bool operator==(const ExplainedEndpoint&) const = default;
 };
 
 struct Explanation {
   VirtualServiceKey key;
   std::string summary;
-  std::vector<EndpointVerdict> endpoints;
+  std::vector<ExplainedEndpoint> endpoints;  // from EndpointDecision: isUsed(), toString(verdict)
 
   bool operator==(const Explanation&) const = default;
 };
@@ -118,7 +117,7 @@ class ControlPort {
   // Returns the number of real servers the call drained / released; throws ControlError(NotFound).
   virtual std::uint32_t drain(const DrainTarget& target) = 0;
   virtual std::uint32_t undrain(const DrainTarget& target) = 0;
-  virtual void setLogLevel(LogLevel level) = 0;
+  virtual void setLogLevel(log::Level level) = 0;
   // nullopt when no published virtual service has this key.
   virtual std::optional<Explanation> explain(const VirtualServiceKey& key) = 0;
   // Throws ControlError(Unavailable) when the kernel cannot be read; nullopt when it lacks the service.

@@ -15,7 +15,7 @@ class FakeControl final : public core::ControlPort {
     int resyncs = 0;
     std::vector<core::DrainTarget> drains;
     std::vector<core::DrainTarget> undrains;
-    std::vector<core::LogLevel> logLevels;
+    std::vector<log::Level> logLevels;
   };
 
   void requestResync() override {
@@ -37,7 +37,7 @@ class FakeControl final : public core::ControlPort {
     calls_.undrains.push_back(target);
     return 1;
   }
-  void setLogLevel(core::LogLevel level) override {
+  void setLogLevel(log::Level level) override {
     const std::lock_guard lock(mutex_);
     calls_.logLevels.push_back(level);
   }

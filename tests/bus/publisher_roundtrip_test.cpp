@@ -161,7 +161,7 @@ TEST_F(PublisherRoundTrip, ActionsReachTheControlPortDecoded) {
   EXPECT_EQ(calls.undrains[0].address, ip("fd00:244::7"));
   EXPECT_EQ(calls.undrains[0].port, 8080);
   EXPECT_EQ(calls.undrains[1].port, 0);
-  EXPECT_THAT(calls.logLevels, ElementsAre(core::LogLevel::Debug));
+  EXPECT_THAT(calls.logLevels, ElementsAre(log::Level::Debug));
 }
 
 TEST_F(PublisherRoundTrip, MalformedActionArgumentsGetNamedErrors) {
