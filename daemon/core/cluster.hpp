@@ -79,6 +79,7 @@ struct Service {
   TrafficDistribution trafficDistribution = TrafficDistribution::None;
   std::uint16_t healthCheckNodePort = 0;
   bool publishNotReadyAddresses = false;
+  bool staticSource = false;  // read from the static directory, not the API server (kipvs extension)
 
   bool operator==(const Service&) const = default;
 };

@@ -203,6 +203,21 @@ Status decodeStatusBody(std::string_view body, int httpCode) {
 
 ListResult decodeList(std::string_view json, ResourceKind kind) {
   ListResult result;
+  ListResult meta = decodeListEach(json, kind, [&](ObjectResult&& item) {
+    if (item.object) {
+      result.items.push_back(std::move(*item.object));
+    } else {
+      result.rejected.push_back(std::move(*item.rejected));
+    }
+  });
+  result.resourceVersion = std::move(meta.resourceVersion);
+  result.continueToken = std::move(meta.continueToken);
+  return result;
+}
+
+ListResult decodeListEach(std::string_view json, ResourceKind kind,
+                          const std::function<void(ObjectResult&&)>& onItem) {
+  ListResult result;
   JsonReader reader(json);
   reader.beginObject();
   std::string_view key;
@@ -221,12 +236,7 @@ ListResult decodeList(std::string_view json, ResourceKind kind) {
     } else if (key == "items" && !reader.tryNull()) {
       reader.beginArray();
       while (reader.nextElement()) {
-        ObjectResult item = decodeObject(reader, kind);
-        if (item.object) {
-          result.items.push_back(std::move(*item.object));
-        } else {
-          result.rejected.push_back(std::move(*item.rejected));
-        }
+        onItem(decodeObject(reader, kind));
       }
     } else if (key != "metadata" && key != "items") {
       reader.skip();

@@ -6,6 +6,7 @@
 // stream. Broken JSON syntax throws JsonError (the caller can no longer trust the stream).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -70,6 +71,10 @@ struct ListResult {
   std::string continueToken;
 };
 ListResult decodeList(std::string_view json, ResourceKind kind);
+// The same, handing each item to `onItem` as soon as it is decoded (no intermediate vector: a LIST
+// can hold tens of thousands of objects). Returns the list's metadata; `items` stays empty.
+ListResult decodeListEach(std::string_view json, ResourceKind kind,
+                          const std::function<void(ObjectResult&&)>& onItem);
 
 enum class EventType : std::uint8_t { Added, Modified, Deleted, Bookmark, Error };
 std::string_view toString(EventType type);

@@ -4,13 +4,31 @@
 
 namespace kipvs::k8s::detail {
 
-void readStringMap(JsonReader& reader, core::Labels& out) {
+namespace {
+
+bool isSliceLabel(std::string_view key) {
+  for (const std::string_view prefix :
+       {"kubernetes.io/", "service.kubernetes.io/", "endpointslice.kubernetes.io/"}) {
+    if (key.substr(0, prefix.size()) == prefix) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void readStringMap(JsonReader& reader, core::Labels& out, bool (*keep)(std::string_view)) {
   if (reader.tryNull()) {
     return;
   }
   reader.beginObject();
   std::string_view key;
   while (reader.nextKey(key)) {
+    if (keep != nullptr && !keep(key)) {
+      reader.skip();
+      continue;
+    }
     std::string name(key);
     if (reader.peek() == JsonType::String) {
       out.insert_or_assign(std::move(name), reader.readString());
@@ -28,7 +46,19 @@ bool readOptBool(JsonReader& reader, bool fallback) {
   return reader.tryNull() ? fallback : reader.readBool();
 }
 
-void readMeta(JsonReader& reader, core::ObjectMeta& meta) {
+std::string Field::str() const {
+  std::string out(base);
+  if (index != kNone) {
+    out += "[" + std::to_string(index) + "]";
+  }
+  out += leaf;
+  if (index2 != kNone) {
+    out += "[" + std::to_string(index2) + "]";
+  }
+  return out;
+}
+
+void readMeta(JsonReader& reader, core::ObjectMeta& meta, MetaDetail detail) {
   if (reader.tryNull()) {
     return;
   }
@@ -44,8 +74,8 @@ void readMeta(JsonReader& reader, core::ObjectMeta& meta) {
     } else if (key == "resourceVersion") {
       meta.resourceVersion = readOptString(reader);
     } else if (key == "labels") {
-      readStringMap(reader, meta.labels);
-    } else if (key == "annotations") {
+      readStringMap(reader, meta.labels, detail == MetaDetail::SliceLabelsOnly ? isSliceLabel : nullptr);
+    } else if (key == "annotations" && detail == MetaDetail::Full) {
       readStringMap(reader, meta.annotations);
     } else if (key == "deletionTimestamp") {
       meta.deleting = !reader.tryNull();
@@ -59,12 +89,12 @@ void readMeta(JsonReader& reader, core::ObjectMeta& meta) {
 }
 
 std::int64_t readIntIn(JsonReader& reader, std::int64_t min, std::int64_t max, std::int64_t fallback,
-                       Issues& issues, std::string_view field) {
+                       Issues& issues, const Field& field) {
   if (reader.tryNull()) {
     return fallback;
   }
   if (reader.peek() != JsonType::Number) {
-    issues.add(std::string(field) + ": not a number");
+    issues.add(field.str() + ": not a number");
     reader.skip();
     return fallback;
   }
@@ -73,27 +103,27 @@ std::int64_t readIntIn(JsonReader& reader, std::int64_t min, std::int64_t max, s
     value = reader.readInt();
   } catch (const JsonError&) {
     // A fraction or exponent: syntactically fine, semantically wrong for a port or count.
-    issues.add(std::string(field) + ": not an integer");
+    issues.add(field.str() + ": not an integer");
     reader.skip();
     return fallback;
   }
   if (value < min || value > max) {
-    issues.add(std::string(field) + ": " + std::to_string(value) + " is out of range");
+    issues.add(field.str() + ": " + std::to_string(value) + " is out of range");
     return fallback;
   }
   return value;
 }
 
 void parseAddress(std::string_view text, std::vector<core::IpAddress>& out, Issues& issues,
-                  std::string_view field) {
+                  const Field& field) {
   if (const auto address = core::IpAddress::parse(text)) {
     out.push_back(*address);
   } else {
-    issues.add(std::string(field) + ": invalid IP address \"" + std::string(text) + "\"");
+    issues.add(field.str() + ": invalid IP address \"" + std::string(text) + "\"");
   }
 }
 
-core::Protocol readProtocol(JsonReader& reader, Issues& issues, std::string_view field) {
+core::Protocol readProtocol(JsonReader& reader, Issues& issues, const Field& field) {
   if (reader.tryNull()) {
     return core::Protocol::Tcp;
   }
@@ -105,7 +135,7 @@ core::Protocol readProtocol(JsonReader& reader, Issues& issues, std::string_view
   if (const auto protocol = core::parseProtocol(text)) {
     return *protocol;
   }
-  issues.add(std::string(field) + ": unsupported protocol \"" + std::string(text) + "\"");
+  issues.add(field.str() + ": unsupported protocol \"" + std::string(text) + "\"");
   return core::Protocol::Tcp;
 }
 

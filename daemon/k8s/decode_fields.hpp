@@ -28,8 +28,26 @@ class Issues {
   std::string first_;
 };
 
-void readMeta(JsonReader& reader, core::ObjectMeta& meta);
-void readStringMap(JsonReader& reader, core::Labels& out);
+// Slices keep only the labels that mean something on a slice (kubernetes.io/,
+// service.kubernetes.io/, endpointslice.kubernetes.io/) and no annotations: the controller copies
+// every Service label onto each slice, and in a large LIST those copies are a fifth of the memory.
+enum class MetaDetail : std::uint8_t { Full, SliceLabelsOnly };
+// Where a problem is, built into text only when there is a problem (decoding must not allocate
+// a path string for every field of a 40 MB LIST): base[index]leaf[index2].
+struct Field {
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  Field(std::string_view b, std::size_t i = kNone, std::string_view l = {}, std::size_t i2 = kNone)
+      : base(b), index(i), leaf(l), index2(i2) {}
+  std::string_view base;
+  std::size_t index;
+  std::string_view leaf;
+  std::size_t index2;
+
+  std::string str() const;
+};
+
+void readMeta(JsonReader& reader, core::ObjectMeta& meta, MetaDetail detail = MetaDetail::Full);
+void readStringMap(JsonReader& reader, core::Labels& out, bool (*keep)(std::string_view) = nullptr);
 std::string readOptString(JsonReader& reader);        // null → ""
 bool readOptBool(JsonReader& reader, bool fallback);  // null → fallback
 // Reads an array of strings (null → empty), calling fn(index, value) for each.
@@ -47,10 +65,10 @@ void forEachString(JsonReader& reader, Fn&& fn) {
 }
 // Integer field in [min, max]; otherwise an issue is recorded and `fallback` returned.
 std::int64_t readIntIn(JsonReader& reader, std::int64_t min, std::int64_t max, std::int64_t fallback,
-                       Issues& issues, std::string_view field);
+                       Issues& issues, const Field& field);
 void parseAddress(std::string_view text, std::vector<core::IpAddress>& out, Issues& issues,
-                  std::string_view field);
-core::Protocol readProtocol(JsonReader& reader, Issues& issues, std::string_view field);
+                  const Field& field);
+core::Protocol readProtocol(JsonReader& reader, Issues& issues, const Field& field);
 
 core::Service decodeServiceBody(JsonReader& reader, Issues& issues);
 core::EndpointSlice decodeSliceBody(JsonReader& reader, Issues& issues);

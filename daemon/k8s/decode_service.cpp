@@ -10,11 +10,7 @@ namespace {
 
 using core::Service;
 
-std::string indexed(std::string_view field, std::size_t index) {
-  return std::string(field) + "[" + std::to_string(index) + "]";
-}
-
-void readTargetPort(JsonReader& reader, core::ServicePort& port, Issues& issues, const std::string& field) {
+void readTargetPort(JsonReader& reader, core::ServicePort& port, Issues& issues, std::size_t index) {
   if (reader.tryNull()) {
     return;
   }
@@ -32,7 +28,8 @@ void readTargetPort(JsonReader& reader, core::ServicePort& port, Issues& issues,
     }
     return;
   }
-  port.targetPort = static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, field + ".targetPort"));
+  port.targetPort = static_cast<std::uint16_t>(
+      readIntIn(reader, 0, 65535, 0, issues, {"spec.ports", index, ".targetPort"}));
 }
 
 void readPorts(JsonReader& reader, Service& service, Issues& issues) {
@@ -41,7 +38,7 @@ void readPorts(JsonReader& reader, Service& service, Issues& issues) {
   }
   reader.beginArray();
   while (reader.nextElement()) {
-    const std::string field = indexed("spec.ports", service.ports.size());
+    const std::size_t index = service.ports.size();
     core::ServicePort port;
     reader.beginObject();
     std::string_view key;
@@ -49,20 +46,21 @@ void readPorts(JsonReader& reader, Service& service, Issues& issues) {
       if (key == "name") {
         port.name = readOptString(reader);
       } else if (key == "protocol") {
-        port.protocol = readProtocol(reader, issues, field + ".protocol");
+        port.protocol = readProtocol(reader, issues, {"spec.ports", index, ".protocol"});
       } else if (key == "port") {
-        port.port = static_cast<std::uint16_t>(readIntIn(reader, 1, 65535, 0, issues, field + ".port"));
+        port.port = static_cast<std::uint16_t>(
+            readIntIn(reader, 1, 65535, 0, issues, {"spec.ports", index, ".port"}));
       } else if (key == "targetPort") {
-        readTargetPort(reader, port, issues, field);
+        readTargetPort(reader, port, issues, index);
       } else if (key == "nodePort") {
-        port.nodePort =
-            static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, field + ".nodePort"));
+        port.nodePort = static_cast<std::uint16_t>(
+            readIntIn(reader, 0, 65535, 0, issues, {"spec.ports", index, ".nodePort"}));
       } else {
         reader.skip();
       }
     }
     if (port.port == 0) {
-      issues.add(field + ".port: missing");
+      issues.add(Field{"spec.ports", index, ".port"}.str() + ": missing");
     }
     if (const auto* number = std::get_if<std::uint16_t>(&port.targetPort); number && *number == 0) {
       port.targetPort = port.port;  // the API defaults targetPort to port
@@ -103,8 +101,8 @@ void readAffinityConfig(JsonReader& reader, Service& service, Issues& issues) {
     reader.beginObject();
     while (reader.nextKey(key)) {
       if (key == "timeoutSeconds") {
-        service.affinityTimeoutSeconds = static_cast<std::uint32_t>(
-            readIntIn(reader, 1, 86400, 10800, issues, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"));
+        service.affinityTimeoutSeconds = static_cast<std::uint32_t>(readIntIn(
+            reader, 1, 86400, 10800, issues, {"spec.sessionAffinityConfig.clientIP.timeoutSeconds"}));
       } else {
         reader.skip();
       }
@@ -150,7 +148,7 @@ void readSpec(JsonReader& reader, Service& service, Issues& issues) {
       readPorts(reader, service, issues);
     } else if (key == "externalIPs") {
       forEachString(reader, [&](std::size_t i, std::string_view ip) {
-        parseAddress(ip, service.externalIPs, issues, indexed("spec.externalIPs", i));
+        parseAddress(ip, service.externalIPs, issues, {"spec.externalIPs", i});
       });
     } else if (key == "loadBalancerSourceRanges") {
       forEachString(reader, [&](std::size_t i, std::string_view text) {
@@ -160,8 +158,8 @@ void readSpec(JsonReader& reader, Service& service, Issues& issues) {
           service.loadBalancerSourceRanges.push_back(
               {*ip, static_cast<std::uint8_t>(ip->family() == core::IpFamily::V4 ? 32 : 128)});
         } else {
-          issues.add(indexed("spec.loadBalancerSourceRanges", i) + ": invalid CIDR \"" + std::string(text) +
-                     "\"");
+          issues.add(Field{"spec.loadBalancerSourceRanges", i}.str() + ": invalid CIDR \"" +
+                     std::string(text) + "\"");
         }
       });
     } else if (key == "sessionAffinity") {
@@ -176,7 +174,7 @@ void readSpec(JsonReader& reader, Service& service, Issues& issues) {
       service.trafficDistribution = readDistribution(reader);
     } else if (key == "healthCheckNodePort") {
       service.healthCheckNodePort =
-          static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, "spec.healthCheckNodePort"));
+          static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, {"spec.healthCheckNodePort"}));
     } else if (key == "publishNotReadyAddresses") {
       service.publishNotReadyAddresses = readOptBool(reader, false);
     } else {
@@ -190,7 +188,7 @@ void readSpec(JsonReader& reader, Service& service, Issues& issues) {
     if (clusterIPs[i] == "None") {
       service.headless = true;
     } else if (!clusterIPs[i].empty()) {
-      parseAddress(clusterIPs[i], service.clusterIPs, issues, indexed("spec.clusterIPs", i));
+      parseAddress(clusterIPs[i], service.clusterIPs, issues, {"spec.clusterIPs", i});
     }
   }
   if (service.type == core::ServiceType::ExternalName) {
@@ -201,7 +199,7 @@ void readSpec(JsonReader& reader, Service& service, Issues& issues) {
 void readIngress(JsonReader& reader, Service& service, Issues& issues) {
   reader.beginArray();
   while (reader.nextElement()) {
-    const std::string field = indexed("status.loadBalancer.ingress", service.loadBalancerIngress.size());
+    const std::size_t index = service.loadBalancerIngress.size();
     core::LoadBalancerIngress ingress;
     std::string ipMode;
     reader.beginObject();
@@ -211,7 +209,7 @@ void readIngress(JsonReader& reader, Service& service, Issues& issues) {
         const std::string text = readOptString(reader);
         std::vector<core::IpAddress> parsed;
         if (!text.empty()) {
-          parseAddress(text, parsed, issues, field + ".ip");
+          parseAddress(text, parsed, issues, {"status.loadBalancer.ingress", index, ".ip"});
         }
         if (!parsed.empty()) {
           ingress.ip = parsed.front();

@@ -1,5 +1,7 @@
 // EndpointSlice (discovery.k8s.io/v1) and Node (v1) decoding: k8s-watch.md §3.2 and §3.3.
 
+#include <iterator>
+
 #include "k8s/decode_fields.hpp"
 
 namespace kipvs::k8s::detail {
@@ -7,10 +9,6 @@ namespace kipvs::k8s::detail {
 namespace {
 
 constexpr std::string_view kServiceNameLabel = "kubernetes.io/service-name";
-
-std::string indexed(std::string_view field, std::size_t index) {
-  return std::string(field) + "[" + std::to_string(index) + "]";
-}
 
 void readConditions(JsonReader& reader, core::EndpointConditions& conditions) {
   if (reader.tryNull()) {
@@ -94,9 +92,13 @@ void readEndpoints(JsonReader& reader, core::EndpointSlice& slice, bool ipAddres
   if (reader.tryNull()) {
     return;  // "endpoints": null is how the API writes an empty slice
   }
+  // Collected in a reused buffer, then moved into an exactly sized vector: a LIST holds
+  // hundreds of thousands of endpoints and growth slack would be a third of its memory.
+  thread_local std::vector<core::Endpoint> scratch;
+  scratch.clear();
   reader.beginArray();
   while (reader.nextElement()) {
-    const std::string field = indexed("endpoints", slice.endpoints.size());
+    const std::size_t index = scratch.size();
     core::Endpoint endpoint;
     reader.beginObject();
     std::string_view key;
@@ -104,7 +106,7 @@ void readEndpoints(JsonReader& reader, core::EndpointSlice& slice, bool ipAddres
       if (key == "addresses") {
         forEachString(reader, [&](std::size_t i, std::string_view text) {
           if (ipAddresses) {
-            parseAddress(text, endpoint.addresses, issues, field + ".addresses[" + std::to_string(i) + "]");
+            parseAddress(text, endpoint.addresses, issues, {"endpoints", index, ".addresses", i});
           }
         });
       } else if (key == "conditions") {
@@ -123,8 +125,10 @@ void readEndpoints(JsonReader& reader, core::EndpointSlice& slice, bool ipAddres
         reader.skip();
       }
     }
-    slice.endpoints.push_back(std::move(endpoint));
+    scratch.push_back(std::move(endpoint));
   }
+  slice.endpoints.reserve(slice.endpoints.size() + scratch.size());
+  std::move(scratch.begin(), scratch.end(), std::back_inserter(slice.endpoints));
 }
 
 void readSlicePorts(JsonReader& reader, core::EndpointSlice& slice, Issues& issues) {
@@ -133,7 +137,7 @@ void readSlicePorts(JsonReader& reader, core::EndpointSlice& slice, Issues& issu
   }
   reader.beginArray();
   while (reader.nextElement()) {
-    const std::string field = indexed("ports", slice.ports.size());
+    const std::size_t index = slice.ports.size();
     core::EndpointPort port;
     reader.beginObject();
     std::string_view key;
@@ -143,10 +147,11 @@ void readSlicePorts(JsonReader& reader, core::EndpointSlice& slice, Issues& issu
           port.name = reader.readString();
         }
       } else if (key == "protocol") {
-        port.protocol = readProtocol(reader, issues, field + ".protocol");
+        port.protocol = readProtocol(reader, issues, {"ports", index, ".protocol"});
       } else if (key == "port") {
         if (!reader.tryNull()) {
-          port.port = static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, field + ".port"));
+          port.port =
+              static_cast<std::uint16_t>(readIntIn(reader, 0, 65535, 0, issues, {"ports", index, ".port"}));
         }
       } else {
         reader.skip();
@@ -168,7 +173,7 @@ core::EndpointSlice decodeSliceBody(JsonReader& reader, Issues& issues) {
   std::string_view key;
   while (reader.nextKey(key)) {
     if (key == "metadata") {
-      readMeta(reader, slice.meta);
+      readMeta(reader, slice.meta, MetaDetail::SliceLabelsOnly);
     } else if (key == "addressType") {
       addressType = readOptString(reader);
     } else if (key == "endpoints") {
@@ -252,7 +257,7 @@ core::Node decodeNodeBody(JsonReader& reader, Issues& issues) {
     if (const auto cidr = core::Cidr::parse(podCIDRs[i])) {
       node.podCIDRs.push_back(*cidr);
     } else {
-      issues.add(indexed("spec.podCIDRs", i) + ": invalid CIDR \"" + podCIDRs[i] + "\"");
+      issues.add(Field{"spec.podCIDRs", i}.str() + ": invalid CIDR \"" + podCIDRs[i] + "\"");
     }
   }
   return node;

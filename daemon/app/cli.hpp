@@ -1,0 +1,23 @@
+#pragma once
+
+// kipvsd's command line: what to load and which settings to override. Pure; main() acts on the result.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kipvs::app {
+
+struct CommandLine {
+  std::filesystem::path configFile = "/etc/kipvs/kipvsd.conf";
+  std::vector<std::string> overrides;  // key=value, applied after the files in order
+  bool help = false;
+  bool version = false;
+  bool checkConfig = false;  // parse and validate the configuration, print it, exit
+  std::string error;         // non-empty: the command line is invalid
+};
+
+CommandLine parseCommandLine(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace kipvs::app

@@ -1,0 +1,48 @@
+#pragma once
+
+// When to sync (kube-proxy-ipvs.md §1.12): events are coalesced so that syncs run at most once per
+// minSyncPeriod, and a full sync runs at least once per syncPeriod to repair drift. Pure bookkeeping:
+// the caller arms its timer at nextDue() and runs what takeDue() returns.
+
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include "core/cluster.hpp"
+#include "core/ports.hpp"
+
+namespace kipvs::core {
+
+class SyncPacer {
+ public:
+  struct Batch {
+    bool full = false;               // run Reconciler::fullSync
+    std::set<ObjectKey> services{};  // else run Reconciler::syncServices on these
+
+    bool empty() const { return !full && services.empty(); }
+  };
+
+  SyncPacer(const Clock& clock, std::chrono::milliseconds minSyncPeriod, std::chrono::milliseconds syncPeriod)
+      : clock_(clock), minSyncPeriod_(minSyncPeriod), syncPeriod_(syncPeriod) {}
+
+  void serviceChanged(const ObjectKey& key) { pending_.insert(key); }
+  void requestFull() { fullPending_ = true; }  // start, node or drain change, Resync()
+
+  // The earliest time something is due (may be in the past: run now).
+  Clock::TimePoint nextDue() const;
+  // What is due now, marked as run; empty when nothing is due yet.
+  Batch takeDue();
+
+ private:
+  Clock::TimePoint earliestRun() const;
+
+  const Clock& clock_;
+  std::chrono::milliseconds minSyncPeriod_;
+  std::chrono::milliseconds syncPeriod_;
+  std::set<ObjectKey> pending_;
+  bool fullPending_ = false;
+  std::optional<Clock::TimePoint> lastRun_;
+  std::optional<Clock::TimePoint> lastFull_;
+};
+
+}  // namespace kipvs::core

@@ -1,0 +1,43 @@
+#pragma once
+
+// The `kipvs0` dummy link that carries every service VIP (kube-proxy's kube-ipvs0): IPVS only sees
+// packets to local addresses. The link is created if missing and never set UP (it stays DOWN and NOARP, so
+// it answers no ARP and routes nothing); only its own addresses are ever added or removed.
+
+#include <string>
+#include <vector>
+
+#include "core/ip_address.hpp"
+#include "host/netlink_util.hpp"
+
+namespace kipvs::host {
+
+inline constexpr std::string_view kDummyLinkName = "kipvs0";
+
+class DummyLink {
+ public:
+  explicit DummyLink(std::string name = std::string(kDummyLinkName));
+
+  // Creates the dummy link when missing; returns its ifindex. Throws std::system_error when a link of that
+  // name exists but is not a dummy (it is not ours), or when netlink fails.
+  int ensure();
+
+  // The addresses on the link (any family), sorted; empty when the link does not exist.
+  std::vector<core::IpAddress> addresses();
+
+  // Adds `address` as /32 or /128; already present is fine. Requires ensure() first.
+  void add(const core::IpAddress& address);
+  // Removes `address` from this link only; already absent is fine.
+  void remove(const core::IpAddress& address);
+
+  const std::string& name() const { return name_; }
+
+ private:
+  int ifindex();  // the link's ifindex, or 0 when it does not exist
+
+  std::string name_;
+  NlSocket sock_;
+  int ifindex_ = 0;
+};
+
+}  // namespace kipvs::host
