@@ -9,6 +9,7 @@
 #include <span>
 
 #include "core/ip_address.hpp"
+#include "core/ports.hpp"
 #include "core/protocol.hpp"
 #include "host/netlink_util.hpp"
 
@@ -36,7 +37,7 @@ struct ConntrackTuple {
 bool matches(const ConntrackFilter& filter, const ConntrackTuple& tuple);
 bool matchesAny(std::span<const ConntrackFilter> filters, const ConntrackTuple& tuple);
 
-class NetlinkConntrack {
+class NetlinkConntrack final : public core::ConntrackPort {
  public:
   NetlinkConntrack();
 
@@ -44,6 +45,12 @@ class NetlinkConntrack {
   // (entries that expire meanwhile are not counted and are no error). Throws std::system_error.
   std::size_t flush(std::span<const ConntrackFilter> filters);
   std::size_t flush(const ConntrackFilter& filter) { return flush(std::span(&filter, 1)); }
+
+  // core::ConntrackPort
+  void flush(const core::IpAddress& vip, std::uint16_t port, core::Protocol protocol,
+             const core::IpAddress& realIp) override {
+    flush(ConntrackFilter{.destination = vip, .protocol = protocol, .port = port, .replySource = realIp});
+  }
 
  private:
   NlSocket sock_;

@@ -124,8 +124,12 @@ void DummyLink::add(const core::IpAddress& address) {
   if (ifindex_ == 0) {
     ensure();
   }
-  const auto addr = addressMessage(ifindex_, address);
-  if (const int err = rtnl_addr_add(sock_.get(), addr.get(), 0); err < 0 && err != -NLE_EXIST) {
+  int err = rtnl_addr_add(sock_.get(), addressMessage(ifindex_, address).get(), 0);
+  if (isMissing(err)) {
+    ensure();  // the link was deleted behind our back: recreate it, then retry once
+    err = rtnl_addr_add(sock_.get(), addressMessage(ifindex_, address).get(), 0);
+  }
+  if (err < 0 && err != -NLE_EXIST) {
     throwNl(err, "adding " + address.toString() + " to " + name_);
   }
 }

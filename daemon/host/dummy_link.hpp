@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "core/ip_address.hpp"
+#include "core/ports.hpp"
 #include "host/netlink_util.hpp"
 
 namespace kipvs::host {
 
 inline constexpr std::string_view kDummyLinkName = "kipvs0";
 
-class DummyLink {
+class DummyLink final : public core::AddressPort {
  public:
   explicit DummyLink(std::string name = std::string(kDummyLinkName));
 
@@ -25,12 +26,18 @@ class DummyLink {
   // The addresses on the link (any family), sorted; empty when the link does not exist.
   std::vector<core::IpAddress> addresses();
 
-  // Adds `address` as /32 or /128; already present is fine. Requires ensure() first.
+  // Adds `address` as /32 or /128; already present is fine. Creates the link first when it is missing
+  // (also when someone deleted it since: drift is repaired).
   void add(const core::IpAddress& address);
   // Removes `address` from this link only; already absent is fine.
   void remove(const core::IpAddress& address);
 
   const std::string& name() const { return name_; }
+
+  // core::AddressPort
+  std::vector<core::IpAddress> listAddresses() override { return addresses(); }
+  void addAddress(const core::IpAddress& address) override { add(address); }
+  void removeAddress(const core::IpAddress& address) override { remove(address); }
 
  private:
   int ifindex();  // the link's ifindex, or 0 when it does not exist

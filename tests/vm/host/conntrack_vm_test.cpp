@@ -52,6 +52,11 @@ TEST_F(DataPath, FlushDeletesTheUdpEntriesOfOneServiceAndRealServerOnly) {
 
   // The next datagram from the same client port makes a fresh entry and is answered.
   EXPECT_EQ(udpQuery("client", "10.96.0.10", 53, 40000), "peer=10.244.1.1");
+  ASSERT_EQ(entries("--orig-dst 10.96.0.10 --orig-port-dst 53"), 1);
+
+  core::ConntrackPort& port = conntrack;  // what the reconciler calls
+  port.flush(*IpAddress::parse("10.96.0.10"), 53, Protocol::Udp, *IpAddress::parse("10.244.1.5"));
+  EXPECT_EQ(entries("--orig-dst 10.96.0.10 --orig-port-dst 53"), 0);
 }
 
 }  // namespace

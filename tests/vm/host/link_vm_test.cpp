@@ -74,6 +74,19 @@ TEST(DummyLinkVm, AddsAndRemovesVipsOnlyOnKipvs0) {
   shOk("ip link del other0");
 }
 
+TEST(DummyLinkVm, AsAddressPortItRecreatesAKipvs0DeletedByHand) {
+  DummyLink link;
+  core::AddressPort& port = link;
+  port.addAddress(ip("10.96.3.3"));
+  shOk("ip link del kipvs0");
+  EXPECT_TRUE(port.listAddresses().empty());
+  port.removeAddress(ip("10.96.3.3"));  // no link, so nothing to remove: fine
+  port.addAddress(ip("10.96.3.4"));     // repairs the drift
+  EXPECT_EQ(port.listAddresses(), std::vector<IpAddress>{ip("10.96.3.4")});
+  EXPECT_TRUE(contains(shOk("ip -o link show kipvs0"), "state DOWN"));
+  port.removeAddress(ip("10.96.3.4"));
+}
+
 TEST(DummyLinkVm, RefusesALinkOfAnotherKind) {
   shOk("ip link add kipvsbad type veth peer name kipvsbad-peer");
   DummyLink link("kipvsbad");

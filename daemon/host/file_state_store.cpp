@@ -1,0 +1,97 @@
+#include "host/file_state_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <system_error>
+
+namespace kipvs::host {
+namespace {
+
+[[noreturn]] void fail(int error, const std::string& what) {
+  throw std::system_error(error, std::generic_category(), "state store: " + what);
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::optional<std::string> FileStateStore::load() {
+  const Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) {
+      return std::nullopt;
+    }
+    fail(errno, "open " + path_.string());
+  }
+  std::string text;
+  std::array<char, 65536> buffer{};
+  for (;;) {
+    const auto n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail(errno, "read " + path_.string());
+    }
+    if (n == 0) {
+      return text;
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+}
+
+void FileStateStore::save(std::string_view text) {
+  const auto directory = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) {
+    fail(error.value(), "create directory " + directory.string());
+  }
+  const auto temporary = path_.string() + ".tmp";
+  {
+    const Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) {
+      fail(errno, "create " + temporary);
+    }
+    for (std::size_t written = 0; written < text.size();) {
+      const auto n = ::write(fd.get(), text.data() + written, text.size() - written);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        fail(errno, "write " + temporary);
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) {
+      fail(errno, "fsync " + temporary);
+    }
+  }
+  if (::rename(temporary.c_str(), path_.c_str()) != 0) {
+    fail(errno, "rename " + temporary + " to " + path_.string());
+  }
+  const Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
+    fail(errno, "fsync directory " + directory.string());
+  }
+}
+
+}  // namespace kipvs::host
