@@ -28,7 +28,7 @@ std::uint64_t nowUsec(sd_event* event) {
 }  // namespace
 
 EventLoop::EventLoop() {
-  check(sd_event_default(&event_), "create the event loop");
+  check(sd_event_new(&event_), "create the event loop");
   postFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (postFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "create the event loop's eventfd");
@@ -157,6 +157,14 @@ void EventLoop::enableWatchdog() {
 
 int EventLoop::run() {
   return sd_event_loop(event_);
+}
+
+void EventLoop::runFor(std::chrono::milliseconds duration) {
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+    check(sd_event_run(event_, static_cast<std::uint64_t>(left.count())), "run the event loop");
+  }
 }
 
 void EventLoop::exit(int code) {

@@ -60,6 +60,8 @@ class EventLoop {
   void post(Callback callback);  // thread-safe
   void enableWatchdog();
   int run();
+  // Turns the loop until `duration` has passed (tests, and draining work before exit); exit() is not needed.
+  void runFor(std::chrono::milliseconds duration);
   void exit(int code);
   sd_event* raw() { return event_; }
 
