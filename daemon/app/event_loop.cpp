@@ -1,5 +1,7 @@
 #include "app/event_loop.hpp"
 
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <systemd/sd-event.h>
@@ -26,7 +28,7 @@ std::uint64_t nowUsec(sd_event* event) {
 }  // namespace
 
 EventLoop::EventLoop() {
-  check(sd_event_default(&event_), "create the event loop");
+  check(sd_event_new(&event_), "create the event loop");
   postFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (postFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "create the event loop's eventfd");
@@ -34,7 +36,18 @@ EventLoop::EventLoop() {
   watchReadable(postFd_, [this] { drainPosted(); });
 }
 
+struct EventLoop::Pollable {
+  std::function<PollWish()> prepare;
+  Callback dispatch;
+  sd_event_source* io = nullptr;
+  sd_event_source* timer = nullptr;
+};
+
 EventLoop::~EventLoop() {
+  for (auto& pollable : pollables_) {
+    sd_event_source_disable_unref(pollable->io);
+    sd_event_source_disable_unref(pollable->timer);
+  }
   for (auto& [source, callback] : handlers_) {
     sd_event_source_disable_unref(source);
   }
@@ -71,6 +84,51 @@ int EventLoop::dispatchIo(sd_event_source* /*source*/, int /*fd*/, std::uint32_t
   return 0;
 }
 
+void EventLoop::watchPollable(int fd, std::function<PollWish()> prepare, Callback dispatch) {
+  auto& pollable =
+      *pollables_.emplace_back(std::make_unique<Pollable>(Pollable{std::move(prepare), std::move(dispatch)}));
+  check(sd_event_add_io(event_, &pollable.io, fd, EPOLLIN, &EventLoop::dispatchPollableIo, &pollable),
+        "watch a connection");
+  check(sd_event_source_set_prepare(pollable.io, &EventLoop::preparePollable), "watch a connection");
+  check(sd_event_add_time(event_, &pollable.timer, CLOCK_MONOTONIC, UINT64_MAX, 0,
+                          &EventLoop::dispatchPollableTimer, &pollable),
+        "watch a connection");
+  check(sd_event_source_set_enabled(pollable.timer, SD_EVENT_OFF), "watch a connection");
+}
+
+int EventLoop::preparePollable(sd_event_source* source, void* self) {
+  auto& pollable = *static_cast<Pollable*>(self);
+  const auto wish = pollable.prepare();
+  std::uint32_t events = 0;
+  if ((wish.events & POLLIN) != 0) {
+    events |= EPOLLIN;
+  }
+  if ((wish.events & POLLOUT) != 0) {
+    events |= EPOLLOUT;
+  }
+  sd_event_source_set_io_events(source, events);
+  if (wish.timeoutMs < 0) {
+    sd_event_source_set_enabled(pollable.timer, SD_EVENT_OFF);
+  } else {
+    sd_event* event = sd_event_source_get_event(source);
+    sd_event_source_set_time(pollable.timer,
+                             nowUsec(event) + static_cast<std::uint64_t>(wish.timeoutMs) * 1000);
+    sd_event_source_set_enabled(pollable.timer, SD_EVENT_ONESHOT);
+  }
+  return 0;
+}
+
+int EventLoop::dispatchPollableIo(sd_event_source* /*source*/, int /*fd*/, std::uint32_t /*revents*/,
+                                  void* self) {
+  static_cast<Pollable*>(self)->dispatch();
+  return 0;
+}
+
+int EventLoop::dispatchPollableTimer(sd_event_source* /*source*/, std::uint64_t /*usec*/, void* self) {
+  static_cast<Pollable*>(self)->dispatch();
+  return 0;
+}
+
 void EventLoop::post(Callback callback) {
   {
     const std::lock_guard lock(postedMutex_);
@@ -99,6 +157,14 @@ void EventLoop::enableWatchdog() {
 
 int EventLoop::run() {
   return sd_event_loop(event_);
+}
+
+void EventLoop::runFor(std::chrono::milliseconds duration) {
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+    check(sd_event_run(event_, static_cast<std::uint64_t>(left.count())), "run the event loop");
+  }
 }
 
 void EventLoop::exit(int code) {

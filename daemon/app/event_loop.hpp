@@ -48,9 +48,20 @@ class EventLoop {
   void onSignal(int signal, Callback callback);  // blocks the signal and handles it in the loop
   std::unique_ptr<Timer> makeTimer(Callback callback);
   void watchReadable(int fd, Callback callback);
+
+  // A connection whose wishes change between waits (sd-bus through sdbus-c++): before every wait the loop
+  // asks `prepare` for the poll events and a timeout (-1: none); `dispatch` runs when the fd is ready or
+  // the timeout passed.
+  struct PollWish {
+    short events = 0;
+    int timeoutMs = -1;
+  };
+  void watchPollable(int fd, std::function<PollWish()> prepare, Callback dispatch);
   void post(Callback callback);  // thread-safe
   void enableWatchdog();
   int run();
+  // Turns the loop until `duration` has passed (tests, and draining work before exit); exit() is not needed.
+  void runFor(std::chrono::milliseconds duration);
   void exit(int code);
   sd_event* raw() { return event_; }
 
@@ -58,12 +69,17 @@ class EventLoop {
   static int dispatchSignal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   static int dispatchIo(sd_event_source* source, int fd, std::uint32_t revents, void* self);
   void drainPosted();
+  struct Pollable;
+  static int preparePollable(sd_event_source* source, void* self);
+  static int dispatchPollableIo(sd_event_source* source, int fd, std::uint32_t revents, void* self);
+  static int dispatchPollableTimer(sd_event_source* source, std::uint64_t usec, void* self);
 
   sd_event* event_ = nullptr;
   int postFd_ = -1;
   std::mutex postedMutex_;
   std::deque<Callback> posted_;
   std::deque<std::pair<sd_event_source*, Callback>> handlers_;  // stable addresses for userdata
+  std::deque<std::unique_ptr<Pollable>> pollables_;
 };
 
 }  // namespace kipvs::app

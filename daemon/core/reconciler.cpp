@@ -121,8 +121,11 @@ SyncReport Reconciler::reapTerminating() {
 void Reconciler::readKernel(std::vector<std::string>& errors) {
   ObservedState fresh;
   for (const auto& status : ipvs_.listServices()) {
-    ObservedVirtualService vs{.service = status.service, .reals = ipvs_.listRealServers(status.service.key)};
+    ObservedVirtualService vs{.service = status.service, .reals = {}};
     vs.service.flags &= ~svc_flags::kHashed;
+    for (const auto& real : ipvs_.listRealServers(status.service.key)) {
+      vs.reals.push_back(real.server);
+    }
     fresh.emplace(status.service.key, std::move(vs));
   }
   kernel_ = std::move(fresh);

@@ -55,6 +55,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
       }
       case EventType::Bookmark:
         ++stats_.bookmarks;
+        ++events;  // a bookmark is a sign of life too (client-go counts it)
         // §5 case 22: an annotated bookmark on a plain watch only moves the RV.
         if (!initialDone && event.initialEventsEnd) {
           initialDone = true;

@@ -1,6 +1,8 @@
 #include "app/event_loop.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <thread>
@@ -60,6 +62,38 @@ TEST(EventLoop, HandlesSignalsInTheLoop) {
   loop.post([] { raise(SIGHUP); });
   loop.run();
   EXPECT_TRUE(hup);
+}
+
+TEST(EventLoop, PollableGetsDispatchedOnReadinessAndOnItsTimeout) {
+  EventLoop loop;
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int dispatches = 0;
+  int prepares = 0;
+  bool dataSeen = false;
+  loop.watchPollable(
+      fds[0],
+      [&] {
+        ++prepares;
+        // First wait: no events, a short timeout; later: wait for data.
+        return dispatches == 0 ? EventLoop::PollWish{0, 5} : EventLoop::PollWish{POLLIN, -1};
+      },
+      [&] {
+        ++dispatches;
+        char byte = 0;
+        if (dispatches == 1) {
+          ASSERT_EQ(write(fds[1], "x", 1), 1);  // the timeout fired; now make the fd readable
+        } else if (read(fds[0], &byte, 1) == 1) {
+          dataSeen = true;
+          loop.exit(0);
+        }
+      });
+  loop.run();
+  EXPECT_TRUE(dataSeen);
+  EXPECT_EQ(dispatches, 2);
+  EXPECT_GE(prepares, 2);
+  close(fds[0]);
+  close(fds[1]);
 }
 
 }  // namespace

@@ -1,0 +1,169 @@
+#include "commands.hpp"
+
+#include <cctype>
+#include <iostream>
+#include <memory>
+
+#include "cli_spec.hpp"
+#include "dbus/bus_names.hpp"
+#include "json_writer.hpp"
+#include "proxies.hpp"
+#include "selection.hpp"
+
+namespace kipvs::ctl {
+
+namespace {
+
+std::unique_ptr<sdbus::IConnection> connect(const Options& options) {
+  return options.user ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
+}
+
+void expectArgs(const std::string& command, const std::vector<std::string>& args, std::size_t min,
+                std::size_t max) {
+  if (args.size() < min || args.size() > max) {
+    throw UsageError("'" + command + "' takes " +
+                     (min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max)) +
+                     " argument(s); see kipvsctl --help");
+  }
+}
+
+Selection requireSelection(const std::string& text) {
+  auto selection = parseSelection(text);
+  if (!selection)
+    throw UsageError("'" + text + "' is neither ns/name[:port], address:port nor a key");
+  return *selection;
+}
+
+std::vector<ServiceRow> selected(ManagerProxy& manager, const std::string& text) {
+  const auto selection = requireSelection(text);
+  auto rows = select(manager.services(), selection);
+  if (rows.empty())
+    throw NothingMatched("no virtual service matches '" + text + "'");
+  return rows;
+}
+
+void printOk(const Options& options, const std::string& text, const char* field = "ok",
+             std::uint64_t count = 1) {
+  if (options.json) {
+    JsonWriter j(std::cout);
+    j.beginObject().key(field);
+    if (std::string_view(field) == "ok") {
+      j.value(true);
+    } else {
+      j.value(count);
+    }
+    j.endObject();
+    std::cout << '\n';
+  } else {
+    std::cout << text << '\n';
+  }
+}
+
+std::optional<ServiceStats> liveStats(sdbus::IConnection& connection, const ServiceRow& row) {
+  try {
+    return ServiceProxy(connection, row.path).stats();
+  } catch (const sdbus::Error& e) {
+    if (e.getName() == dbus::kErrorUnavailable)
+      return std::nullopt;  // shown as "no kernel counters"
+    throw;
+  }
+}
+
+int drainCommand(ManagerProxy& manager, const std::string& command, const std::vector<std::string>& args,
+                 const Options& options) {
+  expectArgs(command, args, 1, 2);
+  const std::string& scope = args[0];
+  const std::string target = args.size() > 1 ? args[1] : "";
+  if (scope != "node" && target.empty())
+    throw UsageError("'" + command + " " + scope + "' needs a target");
+  const auto affected = command == "drain" ? manager.Drain(scope, target) : manager.Undrain(scope, target);
+  printOk(options,
+          std::string(command == "drain" ? "drained " : "released ") + std::to_string(affected) +
+              " real server(s)",
+          "affected", affected);
+  return kExitOk;
+}
+
+}  // namespace
+
+int runCommand(const std::string& name, const std::vector<std::string>& args, const Options& options) {
+  const auto connection = connect(options);
+  ManagerProxy manager(*connection);
+  auto& out = std::cout;
+  if (name == "status") {
+    expectArgs(name, args, 0, 0);
+    const auto status = manager.status();
+    options.json ? renderStatusJson(out, status) : renderStatus(out, status, options.style);
+  } else if (name == "list") {
+    expectArgs(name, args, 0, 0);
+    const auto rows = manager.services();
+    options.json ? renderListJson(out, rows) : renderList(out, rows, options.style);
+  } else if (name == "show") {
+    expectArgs(name, args, 1, 1);
+    std::vector<ShownService> shown;
+    for (auto& row : selected(manager, args[0])) {
+      auto stats = liveStats(*connection, row);
+      shown.push_back({std::move(row), std::move(stats)});
+    }
+    options.json ? renderShowJson(out, shown) : renderShow(out, shown, options.style);
+  } else if (name == "stats") {
+    expectArgs(name, args, 0, 1);
+    if (args.empty()) {
+      const auto stats = manager.statistics();
+      const auto rows = manager.services();
+      options.json ? renderStatisticsJson(out, stats, rows)
+                   : renderStatistics(out, stats, rows, options.style);
+    } else {
+      std::vector<ShownService> shown;
+      for (auto& row : selected(manager, args[0])) {
+        auto stats = liveStats(*connection, row);
+        shown.push_back({std::move(row), std::move(stats)});
+      }
+      options.json ? renderShowJson(out, shown) : renderShow(out, shown, options.style);
+    }
+  } else if (name == "explain") {
+    expectArgs(name, args, 1, 2);
+    auto rows = selected(manager, args[0]);
+    if (args.size() == 2) {
+      std::string protocol = args[1];
+      for (auto& c : protocol)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::erase_if(rows, [&](const ServiceRow& row) { return row.protocol != protocol; });
+      if (rows.empty())
+        throw NothingMatched("no " + protocol + " virtual service matches '" + args[0] + "'");
+    }
+    std::vector<ExplainView> views;
+    for (const auto& row : rows) {
+      if (row.fwmark == 0)
+        views.push_back(manager.explain(row.address, row.port, row.protocol));
+    }
+    options.json ? renderExplainJson(out, views) : renderExplain(out, views, options.style);
+  } else if (name == "watch") {
+    expectArgs(name, args, 0, 0);
+    manager.status();  // fails here, with the usual message, when the daemon is not running
+    manager.subscribe([](const std::string& line, bool) { std::cout << line << std::endl; }, options.json);
+    if (options.json) {
+      JsonWriter j(std::cout);
+      j.beginObject().field("event", "Watching").field("busName", dbus::kBusName).endObject();
+      std::cout << std::endl;
+    } else {
+      std::cout << "watching " << dbus::kBusName << " (Ctrl-C to stop)" << std::endl;
+    }
+    connection->enterEventLoop();
+  } else if (name == "resync") {
+    expectArgs(name, args, 0, 0);
+    manager.Resync();
+    printOk(options, "resync scheduled");
+  } else if (name == "drain" || name == "undrain") {
+    return drainCommand(manager, name, args, options);
+  } else if (name == "log-level") {
+    expectArgs(name, args, 1, 1);
+    manager.SetLogLevel(args[0]);
+    printOk(options, "log level set to " + args[0]);
+  } else {
+    throw UsageError("unknown command '" + name + "'; see kipvsctl --help");
+  }
+  return kExitOk;
+}
+
+}  // namespace kipvs::ctl

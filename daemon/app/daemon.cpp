@@ -1,0 +1,228 @@
+#include "app/daemon.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "core/firewall_derive.hpp"
+#include "core/log.hpp"
+
+namespace kipvs::app {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kReapInterval{1000};  // how often draining TCP real servers are checked
+
+std::uint64_t realtimeUsec() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000ULL +
+         static_cast<std::uint64_t>(now.tv_nsec) / 1000ULL;
+}
+
+std::set<k8s::ResourceKind> requiredResources(const Config& config) {
+  std::set<k8s::ResourceKind> kinds{k8s::ResourceKind::Service, k8s::ResourceKind::EndpointSlice};
+  if (config.source == SourceKind::Kubernetes && !config.nodeName.empty()) {
+    kinds.insert(k8s::ResourceKind::Node);
+  }
+  return kinds;
+}
+
+core::ReconcilerOptions reconcilerOptions(const Config& config) {
+  return {.gracefulDeadline = duration_cast<std::chrono::seconds>(config.gracefulTerminationDeadline)};
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock)
+    : config_(std::move(config)),
+      loop_(loop),
+      ports_(std::move(ports)),
+      clock_(clock),
+      pacer_(std::make_unique<core::SyncPacer>(clock_, config_.minSyncPeriod, config_.syncPeriod)),
+      subscription_(std::make_unique<k8s::ClusterSubscription>(*this, requiredResources(config_))),
+      syncTimer_(loop_.makeTimer([this] { runDue(); })),
+      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}); })) {
+  node_ = buildNodeContext();
+  reconciler_ = std::make_unique<core::Reconciler>(ports_.ipvs, ports_.addresses, ports_.conntrack,
+                                                   ports_.store, clock_, node_, reconcilerOptions(config_));
+}
+
+Daemon::~Daemon() = default;
+
+core::AdoptionReport Daemon::start() {
+  auto report = reconciler_->start();
+  for (const auto& error : report.errors) {
+    log::warning("adoption: " + error);
+  }
+  log::info("adopted " + std::to_string(report.adopted) + " of " + std::to_string(report.kernelServices) +
+                " virtual services found in the kernel",
+            {{"KIPVS_ADOPTED", std::to_string(report.adopted)}});
+  return report;
+}
+
+void Daemon::handle(k8s::SourceEvent&& event) {
+  if (event.type != k8s::SourceEvent::Type::Failure && !status_.connected) {
+    status_.connected = true;
+    if (observer_ != nullptr) {
+      observer_->statusChanged();
+    }
+  }
+  subscription_->handle(std::move(event));
+}
+
+void Daemon::onSnapshot(const core::ClusterSnapshot& snapshot) {
+  log::info("source synced: " + std::to_string(snapshot.services.size()) + " Services");
+  status_.sourceSynced = true;
+  refreshNode();
+  pacer_->requestFull();
+  schedule();
+}
+
+void Daemon::onDelta(const core::ClusterSnapshot& /*snapshot*/, const k8s::Delta& delta) {
+  for (const auto& key : delta.services) {
+    pacer_->serviceChanged(key);
+  }
+  if (delta.nodeChanged) {
+    pacer_->requestFull();
+  }
+  schedule();
+}
+
+void Daemon::onFailure(k8s::FailureReason reason, const std::string& detail) {
+  status_.lastError = std::string(k8s::toString(reason)) + ": " + detail;
+  if (reason != k8s::FailureReason::MalformedObject) {
+    status_.connected = false;
+  }
+  log::warning("source: " + status_.lastError,
+               {{"KIPVS_SOURCE_FAILURE", std::string(k8s::toString(reason))}});
+  if (observer_ != nullptr) {
+    observer_->statusChanged();
+  }
+}
+
+void Daemon::reload(Config config) {
+  config_ = std::move(config);
+  pacer_ = std::make_unique<core::SyncPacer>(clock_, config_.minSyncPeriod, config_.syncPeriod);
+  refreshNode();
+  pacer_->requestFull();
+  schedule();
+}
+
+void Daemon::requestResync() {
+  pacer_->requestFull();
+  schedule();
+}
+
+void Daemon::setDrains(core::Drains drains) {
+  drains_ = std::move(drains);
+  refreshNode();
+  pacer_->requestFull();
+  schedule();
+}
+
+core::NodeContext Daemon::buildNodeContext() const {
+  core::NodeContext node;
+  node.nodeName = config_.nodeName;
+  node.nodePortAddresses = config_.nodePortAddresses;
+  node.defaultScheduler = config_.scheduler;
+  node.clusterCidrs = config_.clusterCidrs;
+  node.drains = drains_;
+  if (subscription_ && snapshot().node) {
+    node.zone = snapshot().node->zone();
+  }
+  try {
+    node.nodeAddresses = ports_.localAddresses();
+  } catch (const std::exception& error) {
+    log::warning(std::string("cannot list the node's addresses, NodePorts keep their previous ones: ") +
+                 error.what());
+    node.nodeAddresses = node_.nodeAddresses;
+  }
+  return node;
+}
+
+void Daemon::refreshNode() {
+  node_ = buildNodeContext();
+  reconciler_->setNodeContext(node_);
+}
+
+void Daemon::schedule() {
+  if (!status_.sourceSynced) {
+    return;
+  }
+  // nextDue() may be TimePoint::min() ("at once"): compare before subtracting.
+  const auto due = pacer_->nextDue();
+  const auto now = clock_.now();
+  syncTimer_->armIn(due <= now ? milliseconds(0) : duration_cast<milliseconds>(due - now));
+}
+
+void Daemon::runDue() {
+  const auto batch = pacer_->takeDue();
+  if (!batch.empty()) {
+    const auto started = std::chrono::steady_clock::now();
+    core::SyncReport report;
+    if (batch.full) {
+      refreshNode();
+      report = reconciler_->fullSync(snapshot());
+    } else {
+      report = reconciler_->syncServices(snapshot(), batch.services);
+    }
+    afterSync(report, duration_cast<microseconds>(std::chrono::steady_clock::now() - started));
+  }
+  schedule();
+}
+
+void Daemon::afterSync(const core::SyncReport& report, std::chrono::microseconds duration) {
+  for (const auto& failure : report.failures) {
+    std::ostringstream op;
+    op << failure.op;
+    log::warning(
+        "IPVS operation failed: " + op.str() + ": " + std::strerror(failure.error),
+        {{"KIPVS_SERVICE", failure.op.service.key.toString()}, {"ERRNO", std::to_string(failure.error)}});
+  }
+  for (const auto& error : report.errors) {
+    log::warning(error);
+  }
+  std::string firewallError;
+  auto firewall = core::deriveFirewall(reconciler_->desired(), node_);
+  firewall.masqueradeAll = config_.masqueradeAll;
+  if (!appliedFirewall_ || *appliedFirewall_ != firewall) {
+    try {
+      ports_.applyFirewall(firewall);
+      appliedFirewall_ = std::move(firewall);
+    } catch (const std::exception& error) {
+      firewallError = std::string("firewall: ") + error.what();
+      log::error(firewallError);
+    }
+  }
+
+  if (!report.ok() || !firewallError.empty()) {
+    status_.lastError = !firewallError.empty() ? firewallError
+                        : !report.errors.empty()
+                            ? report.errors.front()
+                            : std::to_string(report.failures.size()) + " IPVS operations failed";
+  }
+  status_.lastSyncUsec = realtimeUsec();
+  ++status_.syncs;
+  if (observer_ != nullptr) {
+    observer_->synced(reconciler_->desired(), report, duration);
+  }
+  if (!status_.ready) {
+    status_.ready = true;
+    log::notice("first sync complete: " + std::to_string(reconciler_->desired().services.size()) +
+                " virtual services");
+    if (onFirstSync_) {
+      onFirstSync_();
+    }
+  }
+  if (reconciler_->terminatingCount() > 0) {
+    reapTimer_->armIfIdle(kReapInterval);
+  }
+}
+
+}  // namespace kipvs::app

@@ -1,0 +1,107 @@
+#pragma once
+
+// kipvsd's orchestration: cluster events in, reconciler syncs paced by SyncPacer, firewall and bus
+// updated after each applied plan, systemd told when the first complete sync is done. It decides no
+// Kubernetes semantics (core does) and touches the host only through the injected ports.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "app/event_loop.hpp"
+#include "core/firewall_spec.hpp"
+#include "core/ports.hpp"
+#include "core/reconciler.hpp"
+#include "core/sync_pacer.hpp"
+#include "k8s/subscription.hpp"
+
+namespace kipvs::app {
+
+// The adaptors the daemon drives: real ones from main, fakes in tests.
+struct HostPorts {
+  core::IpvsPort& ipvs;
+  core::AddressPort& addresses;
+  core::ConntrackPort& conntrack;
+  core::StateStore& store;
+  std::function<void(const core::FirewallSpec&)> applyFirewall;
+  std::function<std::vector<core::IpAddress>()> localAddresses;  // NodePort candidates, kipvs0 excluded
+};
+
+// Where the daemon reports what it did (the D-Bus publisher in kipvsd).
+class SyncObserver {
+ public:
+  virtual ~SyncObserver() = default;
+  virtual void synced(const core::DesiredState& desired, const core::SyncReport& report,
+                      std::chrono::microseconds duration) = 0;
+  virtual void statusChanged() = 0;
+};
+
+struct DaemonStatus {
+  bool ready = false;  // first complete sync done
+  bool sourceSynced = false;
+  bool connected = false;
+  std::string lastError;
+  std::uint64_t lastSyncUsec = 0;  // CLOCK_REALTIME of the last applied sync
+  std::uint64_t syncs = 0;
+};
+
+class Daemon final : public k8s::SubscriptionCallbacks {
+ public:
+  Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock);
+  ~Daemon() override;
+
+  // Adopts the kernel's state (writes nothing) and waits for the source's first complete snapshot.
+  core::AdoptionReport start();
+  // Called on the loop's thread for every event a source posted.
+  void handle(k8s::SourceEvent&& event);
+
+  // Configuration changes that need no restart (scheduler, periods, CIDRs, drains…); the next sync applies
+  // them.
+  void reload(Config config);
+  void requestResync();
+  void setDrains(core::Drains drains);
+
+  void setObserver(SyncObserver* observer) { observer_ = observer; }
+  void onFirstSync(std::function<void()> callback) { onFirstSync_ = std::move(callback); }
+
+  const Config& config() const { return config_; }
+  const DaemonStatus& status() const { return status_; }
+  const core::NodeContext& nodeContext() const { return node_; }
+  const core::Reconciler& reconciler() const { return *reconciler_; }
+  const core::ClusterSnapshot& snapshot() const { return subscription_->cache().snapshot(); }
+  const k8s::ClusterSubscription& subscription() const { return *subscription_; }
+
+  // SubscriptionCallbacks
+  void onSnapshot(const core::ClusterSnapshot& snapshot) override;
+  void onDelta(const core::ClusterSnapshot& snapshot, const k8s::Delta& delta) override;
+  void onFailure(k8s::FailureReason reason, const std::string& detail) override;
+
+ private:
+  core::NodeContext buildNodeContext() const;
+  void schedule();
+  void runDue();
+  void afterSync(const core::SyncReport& report, std::chrono::microseconds duration);
+  void refreshNode();
+
+  Config config_;
+  EventLoop& loop_;
+  HostPorts ports_;
+  const core::Clock& clock_;
+  core::Drains drains_;
+  core::NodeContext node_;
+  std::unique_ptr<core::Reconciler> reconciler_;
+  std::unique_ptr<core::SyncPacer> pacer_;
+  std::unique_ptr<k8s::ClusterSubscription> subscription_;
+  std::unique_ptr<EventLoop::Timer> syncTimer_;
+  std::unique_ptr<EventLoop::Timer> reapTimer_;
+  std::optional<core::FirewallSpec> appliedFirewall_;
+  SyncObserver* observer_ = nullptr;
+  std::function<void()> onFirstSync_;
+  DaemonStatus status_;
+};
+
+}  // namespace kipvs::app

@@ -1,0 +1,45 @@
+#pragma once
+
+// The publisher on a real bus connection, driven by BusPump from a poll loop on its own thread — the
+// same single-threaded shape the daemon uses. Tests act on the publisher through run(), which executes
+// on the loop thread and waits.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bus/publisher.hpp"
+#include "core/desired_state.hpp"
+#include "fake_control.hpp"
+
+namespace kipvs::test {
+
+class TestServer {
+ public:
+  // Connects to `address`, publishes `initial` with knownStatus(), then requests the bus name.
+  TestServer(std::string address, core::DesiredState initial);
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  void run(std::function<void(bus::SdbusPublisher&)> task);
+  FakeControl& control() { return control_; }
+
+ private:
+  void loop(std::string address, core::DesiredState initial);
+  void post(std::function<void()> task);
+
+  FakeControl control_;
+  int wakeFd_ = -1;
+  std::mutex mutex_;
+  std::vector<std::function<void()>> tasks_;
+  bool stop_ = false;
+  bus::SdbusPublisher* publisher_ = nullptr;  // owned by the loop thread
+  std::exception_ptr startError_;
+  std::thread thread_;
+};
+
+}  // namespace kipvs::test

@@ -1,0 +1,146 @@
+#include "app/daemon.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../core/core_fixtures.hpp"
+#include "../core/fakes.hpp"
+
+namespace kipvs::app {
+namespace {
+
+using core::testing::endpoint;
+using core::testing::ip;
+using core::testing::port;
+using core::testing::service;
+using core::testing::slice;
+using core::testing::slicePort;
+using std::chrono::milliseconds;
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  DaemonTest() {
+    config_.nodeName = "node-a";
+    config_.minSyncPeriod = milliseconds(0);
+    daemon_ = std::make_unique<Daemon>(config_, loop_, ports(), clock_);
+    daemon_->onFirstSync([this] { ++firstSyncs_; });
+  }
+
+  HostPorts ports() {
+    return HostPorts{.ipvs = ipvs_,
+                     .addresses = addresses_,
+                     .conntrack = conntrack_,
+                     .store = store_,
+                     .applyFirewall = [this](const core::FirewallSpec& spec) { firewalls_.push_back(spec); },
+                     .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; }};
+  }
+
+  static k8s::SourceEvent listed(k8s::ResourceKind kind, std::vector<k8s::Object> items) {
+    k8s::ListResult list;
+    list.items = std::move(items);
+    list.resourceVersion = "100";
+    return k8s::SourceEvent::listed(kind, std::move(list));
+  }
+
+  static core::Service web() { return service("web", {"10.96.0.10"}, {port(80, "http")}); }
+  static core::EndpointSlice webSlice(std::vector<core::Endpoint> endpoints) {
+    auto result = slice("web", std::move(endpoints), {slicePort(80, "http")});
+    result.meta.name = "web-abc";
+    result.meta.resourceVersion = "101";
+    return result;
+  }
+
+  // Runs the loop until it has nothing left to do right now.
+  void settle() { loop_.runFor(milliseconds(50)); }
+
+  Config config_;
+  EventLoop loop_;
+  core::testing::FakeIpvs ipvs_;
+  core::testing::FakeAddresses addresses_;
+  core::testing::FakeConntrack conntrack_;
+  core::testing::FakeStore store_;
+  core::SteadyClock clock_;
+  std::vector<core::FirewallSpec> firewalls_;
+  int firstSyncs_ = 0;
+  std::unique_ptr<Daemon> daemon_;
+};
+
+TEST_F(DaemonTest, ProgramsNothingUntilTheSourceHasListedEverything) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  settle();
+  EXPECT_TRUE(ipvs_.log.empty());
+  EXPECT_EQ(firstSyncs_, 0);
+  EXPECT_FALSE(daemon_->status().ready);
+}
+
+TEST_F(DaemonTest, FirstCompleteSnapshotProgramsKernelFirewallAndSignalsReadyOnce) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice,
+                         {webSlice({endpoint("10.244.1.5", "node-a"), endpoint("10.244.2.5", "node-b")})}));
+  settle();
+  ASSERT_EQ(ipvs_.table.size(), 1U);
+  EXPECT_EQ(ipvs_.table.begin()->second.reals.size(), 2U);
+  EXPECT_TRUE(addresses_.addresses.contains(ip("10.96.0.10")));
+  ASSERT_FALSE(firewalls_.empty());
+  EXPECT_EQ(firewalls_.back().clusterIps.size(), 1U);
+  EXPECT_EQ(firewalls_.back().hairpinEndpoints, std::vector<core::IpAddress>{ip("10.244.1.5")});
+  EXPECT_EQ(firstSyncs_, 1);
+  EXPECT_TRUE(daemon_->status().ready);
+}
+
+TEST_F(DaemonTest, OneEndpointChangeIssuesOneRealServerOperation) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  ipvs_.log.clear();
+  const auto firewallsBefore = firewalls_.size();
+
+  k8s::WatchEvent event;
+  event.type = k8s::EventType::Modified;
+  auto grown = webSlice({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")});
+  grown.meta.resourceVersion = "102";
+  event.object = grown;
+  event.resourceVersion = "102";
+  daemon_->handle(k8s::SourceEvent::watch(k8s::ResourceKind::EndpointSlice, std::move(event)));
+  settle();
+  ASSERT_EQ(ipvs_.log.size(), 1U);
+  EXPECT_EQ(ipvs_.log[0].rfind("add-real", 0), 0U) << ipvs_.log[0];
+  EXPECT_EQ(firewalls_.size(), firewallsBefore + 1) << "hairpin set grew by the new local endpoint";
+  EXPECT_EQ(firstSyncs_, 1);
+}
+
+TEST_F(DaemonTest, SourceFailureIsRecordedAndKeepsTheKernelAsItIs) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  ipvs_.log.clear();
+  daemon_->handle(k8s::SourceEvent::failure(k8s::ResourceKind::Service, k8s::FailureReason::ConnectionFailure,
+                                            "connection refused"));
+  settle();
+  EXPECT_TRUE(ipvs_.log.empty());
+  EXPECT_EQ(ipvs_.table.size(), 1U);
+  EXPECT_FALSE(daemon_->status().connected);
+  EXPECT_NE(daemon_->status().lastError.find("connection refused"), std::string::npos);
+}
+
+TEST_F(DaemonTest, DrainSurvivesSyncsAsWeightZero) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  core::Drains drains;
+  drains.endpoints.insert(ip("10.244.1.5"));
+  daemon_->setDrains(drains);
+  settle();
+  daemon_->requestResync();
+  settle();
+  ASSERT_EQ(ipvs_.table.size(), 1U);
+  ASSERT_EQ(ipvs_.table.begin()->second.reals.size(), 1U);
+  EXPECT_EQ(ipvs_.table.begin()->second.reals[0].server.weight, 0);
+}
+
+}  // namespace
+}  // namespace kipvs::app

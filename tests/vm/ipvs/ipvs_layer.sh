@@ -1,0 +1,2 @@
+# Every IPVS operation, scheduler, error and real traffic; one boot.
+ipvs_vm_test --gtest_filter='-*TenThousand*'
