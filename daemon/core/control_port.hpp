@@ -101,7 +101,7 @@ struct AgentStatus {
 };
 
 // The outcome of applying one plan, published with the state it produced.
-struct SyncReport {
+struct SyncSummary {
   std::uint64_t finishedUsec = 0;  // CLOCK_REALTIME
   std::uint64_t durationUsec = 0;
   std::uint32_t failedOps = 0;

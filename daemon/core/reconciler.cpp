@@ -62,8 +62,8 @@ AdoptionReport Reconciler::start() {
   return report;
 }
 
-SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
-  SyncReport report;
+ReconcileReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
+  ReconcileReport report;
   readKernel(report.errors);
   ownershipDirty_ |= std::erase_if(owned_, [&](const auto& key) { return !kernel_.contains(key); }) > 0;
 
@@ -88,11 +88,11 @@ SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
   return report;
 }
 
-SyncReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys) {
+ReconcileReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys) {
   if (!synced_) {
     throw std::logic_error("Reconciler::syncServices before the first fullSync");
   }
-  SyncReport report;
+  ReconcileReport report;
   const auto node = withSnapshotDefaults(node_, snapshot);
   std::set<VirtualServiceKey> touched;
   for (const auto& key : keys) {
@@ -111,8 +111,8 @@ SyncReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::
   return report;
 }
 
-SyncReport Reconciler::reapTerminating() {
-  SyncReport report;
+ReconcileReport Reconciler::reapTerminating() {
+  ReconcileReport report;
   runOps(graceful_.reap(connectionLookup()), report);
   saveOwnership(report);
   return report;
@@ -138,7 +138,7 @@ void Reconciler::readKernel(std::vector<std::string>& errors) {
 }
 
 void Reconciler::execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys,
-                         SyncReport& report) {
+                         ReconcileReport& report) {
   auto rewritten = graceful_.rewrite(plan, kernel_, connectionLookup());
   runOps(rewritten.ops, report);
   // A desired virtual service present in the kernel is kipvs's from now on, whoever created it.
@@ -159,7 +159,7 @@ void Reconciler::execute(const std::vector<IpvsOp>& plan, const std::set<Virtual
   }
 }
 
-void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
+void Reconciler::runOps(const std::vector<IpvsOp>& ops, ReconcileReport& report) {
   if (ops.empty()) {
     return;
   }
@@ -188,7 +188,7 @@ void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
   }
 }
 
-void Reconciler::syncAddresses(SyncReport& report, const std::set<VirtualServiceKey>* keys) {
+void Reconciler::syncAddresses(ReconcileReport& report, const std::set<VirtualServiceKey>* keys) {
   const auto& wanted = builder_.state().boundAddresses;
   AddressPlan plan;
   if (keys == nullptr) {
@@ -230,7 +230,7 @@ void Reconciler::syncAddresses(SyncReport& report, const std::set<VirtualService
   }
 }
 
-void Reconciler::saveOwnership(SyncReport& report) {
+void Reconciler::saveOwnership(ReconcileReport& report) {
   if (!ownershipDirty_) {
     return;
   }
