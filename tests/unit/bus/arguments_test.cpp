@@ -72,10 +72,7 @@ TEST(RequireDrainTarget, DecodesEachScope) {
   EXPECT_FALSE(requireDrainTarget("service", "web/shop").portName);
   EXPECT_EQ(requireDrainTarget("service", "UDP 10.96.0.10:53").virtualKey,
             key("10.96.0.10", 53, core::Protocol::Udp));
-  const auto endpoint = requireDrainTarget("endpoint", "[fd00::5]:8080");
-  EXPECT_EQ(endpoint.address, core::IpAddress::parse("fd00::5"));
-  EXPECT_EQ(endpoint.port, 8080);
-  EXPECT_EQ(requireDrainTarget("endpoint", "fd00::5").port, 0);
+  EXPECT_EQ(requireDrainTarget("endpoint", "fd00::5").address, core::IpAddress::parse("fd00::5"));
   EXPECT_EQ(requireDrainTarget("endpoint", "10.1.2.3").address, core::IpAddress::parse("10.1.2.3"));
 }
 
@@ -92,8 +89,8 @@ TEST(RequireDrainTarget, MalformedTargetsAreInvalidArguments) {
                                                              {"service", "a/b/c"},
                                                              {"endpoint", ""},
                                                              {"endpoint", "host:80"},
-                                                             {"endpoint", "10.0.0.1:0"},
-                                                             {"endpoint", "[fd00::1]x"},
+                                                             {"endpoint", "10.0.0.1:80"},
+                                                             {"endpoint", "[fd00::1]:80"},
                                                              {"endpoint", "10.0.0.1:99999"}};
   for (const auto& [scope, target] : bad) {
     EXPECT_EQ(errorOf([&] { requireDrainTarget(scope, target); }), dbus::kErrorInvalidArgument)
