@@ -81,7 +81,8 @@ class Reconciler {
 
  private:
   void readKernel(std::vector<std::string>& errors);
-  void execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys, ReconcileReport& report);
+  void execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys,
+               ReconcileReport& report);
   void runOps(const std::vector<IpvsOp>& ops, ReconcileReport& report);
   // All addresses, or only those of `keys` (the incremental path stays O(change)).
   void syncAddresses(ReconcileReport& report, const std::set<VirtualServiceKey>* keys = nullptr);
