@@ -85,6 +85,8 @@ void Daemon::onSnapshot(const core::ClusterSnapshot& snapshot) {
 }
 
 void Daemon::onDelta(const core::ClusterSnapshot& /*snapshot*/, const k8s::Delta& delta) {
+  log::debug("source delta: " + std::to_string(delta.services.size()) + " Services changed" +
+             (delta.nodeChanged ? ", node changed" : ""));
   for (const auto& key : delta.services) {
     pacer_->serviceChanged(key);
   }
@@ -164,6 +166,8 @@ void Daemon::schedule() {
 void Daemon::runDue() {
   const auto batch = pacer_->takeDue();
   if (!batch.empty()) {
+    log::debug(batch.full ? std::string("full sync")
+                          : "sync of " + std::to_string(batch.services.size()) + " Services");
     const auto started = std::chrono::steady_clock::now();
     core::ReconcileReport report;
     if (batch.full) {

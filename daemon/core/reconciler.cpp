@@ -1,13 +1,16 @@
 #include "core/reconciler.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
 #include "core/desired_service.hpp"
+#include "core/log.hpp"
 #include "core/ownership.hpp"
 
 namespace kipvs::core {
@@ -170,6 +173,11 @@ void Reconciler::runOps(const std::vector<IpvsOp>& ops, ReconcileReport& report)
   }
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
+    if (log::enabled(log::Level::Debug)) {
+      std::ostringstream line;
+      line << op << (results[i] == 0 ? "" : ": ") << (results[i] == 0 ? "" : std::strerror(results[i]));
+      log::debug(line.str(), {{"KIPVS_SERVICE", op.service.key.toString()}});
+    }
     if (results[i] != 0 && !alreadyDone(op, results[i])) {
       report.failures.push_back({.op = op, .error = results[i]});
       retryKeys_.insert(op.service.key);

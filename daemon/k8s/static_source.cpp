@@ -165,6 +165,8 @@ void StaticSource::stop() {
 
 void StaticSource::rescan() {
   auto set = readManifestDirectory(dir_);
+  log::debug("static source: read " + std::to_string(set.services.items.size()) + " Services and " +
+             std::to_string(set.slices.items.size()) + " EndpointSlices from " + dir_.string());
   for (const auto& error : set.errors) {
     log::warning("static source: " + error, {{"KIPVS_MANIFEST_ERROR", error}});
     post_(SourceEvent::failure(ResourceKind::Service, FailureReason::MalformedObject, error));

@@ -149,3 +149,57 @@ TEST_F(ManifestDir, StaticSourcePostsCompleteListsAndRereadsOnChange) {
 
 }  // namespace
 }  // namespace kipvs::k8s
+
+namespace kipvs::k8s {
+namespace {
+
+class RecordingCallbacks final : public SubscriptionCallbacks {
+ public:
+  void onSnapshot(const core::ClusterSnapshot& /*snapshot*/) override { ++snapshots; }
+  void onDelta(const core::ClusterSnapshot& snapshot, const Delta& delta) override {
+    deltas.push_back(delta);
+    const auto slices = snapshot.slicesByService.find({"default", "web"});
+    lastEndpointCount =
+        slices == snapshot.slicesByService.end() ? 0 : slices->second.front().endpoints.size();
+  }
+  void onFailure(FailureReason /*reason*/, const std::string& /*detail*/) override {}
+  int snapshots = 0;
+  std::vector<Delta> deltas;
+  std::size_t lastEndpointCount = 0;
+};
+
+TEST_F(ManifestDir, ARewrittenManifestBecomesADeltaOfItsServiceOnly) {
+  write("web.yaml", kWebYaml);
+  write("other.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: other}\n"
+        "spec: {clusterIP: 10.96.0.99, ports: [{port: 53, protocol: UDP}]}\n");
+  EventQueue queue;
+  RecordingCallbacks callbacks;
+  ClusterSubscription subscription(callbacks, {ResourceKind::Service, ResourceKind::EndpointSlice});
+  StaticSource source(dir_, [&](SourceEvent&& event) { queue.push(std::move(event)); });
+  source.start();
+  auto pump = [&] {
+    for (auto& event : queue.drain()) {
+      subscription.handle(std::move(event));
+    }
+  };
+  pump();
+  ASSERT_EQ(callbacks.snapshots, 1);
+  std::string grown = kWebYaml;
+  const std::string anchor = "  nodeName: node-a\nports:";
+  grown.replace(grown.find(anchor), anchor.size(),
+                "  nodeName: node-a\n- addresses: [\"10.244.1.6\"]\n  nodeName: node-a\nports:");
+  write("web.yaml.tmp", grown);
+  fs::rename(dir_ / "web.yaml.tmp", dir_ / "web.yaml");
+  for (int i = 0; i < 100 && callbacks.deltas.empty(); ++i) {
+    queue.waitFor(std::chrono::milliseconds(20));
+    pump();
+  }
+  source.stop();
+  ASSERT_EQ(callbacks.deltas.size(), 1U);
+  EXPECT_EQ(callbacks.deltas[0].services, (std::set<core::ObjectKey>{{"default", "web"}}));
+  EXPECT_EQ(callbacks.lastEndpointCount, 2U);
+}
+
+}  // namespace
+}  // namespace kipvs::k8s
