@@ -56,14 +56,14 @@ constexpr std::array kCommands{
     CommandSpec{"resync", "", "ask the daemon for a full reconcile now (root or group kipvs)",
                 "Schedules a full re-list and repair of the kernel state; returns at once.", ""},
     CommandSpec{
-        "drain", "node | service <ns/name[:port]|key> | endpoint <addr[:port]>",
+        "drain", "node | service <ns/name[:port]|key> | endpoint <addr>",
         "set weight 0 on real servers until undrained (root or group kipvs)",
         "The drain survives syncs and is visible as state \"drained\" in list and show. node drains every "
         "real server on this node; service every real server of a Service (or of one port of it, or of "
-        "one virtual service by key); endpoint one backend address (optionally one port) in every "
+        "one virtual service by key); endpoint one backend address in every "
         "service it backs.",
         "node service endpoint"},
-    CommandSpec{"undrain", "node | service <ns/name[:port]|key> | endpoint <addr[:port]>",
+    CommandSpec{"undrain", "node | service <ns/name[:port]|key> | endpoint <addr>",
                 "lift a drain given with the same arguments (root or group kipvs)", "",
                 "node service endpoint"},
     CommandSpec{"log-level", "error|warning|notice|info|debug",

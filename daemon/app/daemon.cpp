@@ -165,7 +165,7 @@ void Daemon::runDue() {
   const auto batch = pacer_->takeDue();
   if (!batch.empty()) {
     const auto started = std::chrono::steady_clock::now();
-    core::SyncReport report;
+    core::ReconcileReport report;
     if (batch.full) {
       refreshNode();
       report = reconciler_->fullSync(snapshot());
@@ -177,7 +177,7 @@ void Daemon::runDue() {
   schedule();
 }
 
-void Daemon::afterSync(const core::SyncReport& report, std::chrono::microseconds duration) {
+void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration) {
   for (const auto& failure : report.failures) {
     std::ostringstream op;
     op << failure.op;

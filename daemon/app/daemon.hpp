@@ -35,7 +35,7 @@ struct HostPorts {
 class SyncObserver {
  public:
   virtual ~SyncObserver() = default;
-  virtual void synced(const core::DesiredState& desired, const core::SyncReport& report,
+  virtual void synced(const core::DesiredState& desired, const core::ReconcileReport& report,
                       std::chrono::microseconds duration) = 0;
   virtual void statusChanged() = 0;
 };
@@ -84,7 +84,7 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   core::NodeContext buildNodeContext() const;
   void schedule();
   void runDue();
-  void afterSync(const core::SyncReport& report, std::chrono::microseconds duration);
+  void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration);
   void refreshNode();
 
   Config config_;

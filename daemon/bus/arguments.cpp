@@ -156,12 +156,11 @@ core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view ta
     return out;
   }
   if (scope == "endpoint") {
-    const auto hostPort = parseHostPort(target, false);
-    if (!hostPort)
-      invalid("endpoint target '" + std::string(target) + "' is not an address[:port]");
+    const auto address = core::IpAddress::parse(target);
+    if (!address)
+      invalid("endpoint target '" + std::string(target) + "' is not an address");
     out.scope = core::DrainTarget::Scope::Endpoint;
-    out.address = hostPort->first;
-    out.port = hostPort->second;
+    out.address = *address;
     return out;
   }
   invalid("unknown drain scope '" + std::string(scope) + "' (node, service or endpoint)");

@@ -65,7 +65,7 @@ void ManagerObject::emitServiceChange(const std::string& path, const std::string
   emitServiceChanged(sdbus::ObjectPath(path), key, change);
 }
 
-void ManagerObject::emitSyncCompleted(const core::SyncReport& report, std::uint32_t added,
+void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added,
                                       std::uint32_t removed, std::uint32_t changed) {
   Manager_adaptor::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
                                      report.failedOps);

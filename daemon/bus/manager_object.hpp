@@ -32,7 +32,7 @@ class ManagerObject final
   void setSync(std::uint64_t lastSyncUsec);  // also refreshes the counts from the catalog
 
   void emitServiceChange(const std::string& path, const std::string& key, const std::string& change);
-  void emitSyncCompleted(const core::SyncReport& report, std::uint32_t added, std::uint32_t removed,
+  void emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added, std::uint32_t removed,
                          std::uint32_t changed);
 
  private:

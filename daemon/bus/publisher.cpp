@@ -19,7 +19,7 @@ SdbusPublisher::~SdbusPublisher() {
 }
 
 SdbusPublisher::Changes SdbusPublisher::publish(const core::DesiredState& state,
-                                                const core::SyncReport& report) {
+                                                const core::SyncSummary& report) {
   Changes changes;
   // Removed: in the catalog, not in the state.
   for (auto it = catalog_.byKey.begin(); it != catalog_.byKey.end();) {

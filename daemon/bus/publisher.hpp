@@ -37,7 +37,7 @@ class SdbusPublisher {
     std::uint32_t removed = 0;
     std::uint32_t changed = 0;
   };
-  Changes publish(const core::DesiredState& state, const core::SyncReport& report);
+  Changes publish(const core::DesiredState& state, const core::SyncSummary& report);
   void setStatus(const core::AgentStatus& status);
 
   std::size_t serviceCount() const { return catalog_.byKey.size(); }

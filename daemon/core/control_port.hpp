@@ -30,15 +30,14 @@ class ControlError : public std::runtime_error {
   Code code_;
 };
 
-// What an operator drain applies to.
+// What an operator drain applies to (the daemon folds it into core::Drains).
 struct DrainTarget {
   enum class Scope : std::uint8_t { Node, Service, Endpoint };
   Scope scope = Scope::Node;
   std::optional<ObjectKey> service;             // Service scope by name ...
   std::optional<std::string> portName;          // ... optionally one port of it
   std::optional<VirtualServiceKey> virtualKey;  // Service scope by key
-  std::optional<IpAddress> address;             // Endpoint scope
-  std::uint16_t port = 0;                       // Endpoint scope; 0 = every port
+  std::optional<IpAddress> address;             // Endpoint scope: every real server with this address
 
   bool operator==(const DrainTarget&) const = default;
 };
@@ -101,7 +100,7 @@ struct AgentStatus {
 };
 
 // The outcome of applying one plan, published with the state it produced.
-struct SyncReport {
+struct SyncSummary {
   std::uint64_t finishedUsec = 0;  // CLOCK_REALTIME
   std::uint64_t durationUsec = 0;
   std::uint32_t failedOps = 0;

@@ -49,7 +49,7 @@ void diffVirtualService(const ObservedVirtualService* observed, const DesiredVir
   std::map<RealId, const RealServer*> have;
   if (observed != nullptr) {
     for (const auto& real : observed->reals) {
-      have.emplace(idOf(real.server), &real.server);
+      have.emplace(idOf(real), &real);
     }
   }
   std::map<RealId, const RealServer*> want;
@@ -104,7 +104,7 @@ void applyToObserved(ObservedState& state, const IpvsOp& op) {
   const auto& key = op.service.key;
   auto findReal = [&](ObservedVirtualService& vs) {
     return std::find_if(vs.reals.begin(), vs.reals.end(),
-                        [&](const RealServerStatus& r) { return idOf(r.server) == idOf(op.real); });
+                        [&](const RealServer& r) { return idOf(r) == idOf(op.real); });
   };
   switch (op.kind) {
     case IpvsOp::Kind::AddService:
@@ -124,11 +124,9 @@ void applyToObserved(ObservedState& state, const IpvsOp& op) {
         return;
       }
       if (const auto real = findReal(vs->second); real != vs->second.reals.end()) {
-        real->server = op.real;
+        *real = op.real;
       } else {
-        RealServerStatus added;
-        added.server = op.real;
-        vs->second.reals.push_back(added);
+        vs->second.reals.push_back(op.real);
       }
       return;
     }

@@ -14,7 +14,7 @@ namespace kipvs::core {
 
 struct ObservedVirtualService {
   VirtualService service;
-  std::vector<RealServerStatus> reals;
+  std::vector<RealServer> reals;  // counters are not kept: read fresh when needed
 
   bool operator==(const ObservedVirtualService&) const = default;
 };

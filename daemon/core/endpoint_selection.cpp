@@ -94,25 +94,25 @@ TopologyFilter chooseTopology(const std::vector<const Candidate*>& ready, Traffi
 std::string_view toString(EndpointVerdict verdict) {
   switch (verdict) {
     case EndpointVerdict::Ready:
-      return "in: ready";
+      return "ready";
     case EndpointVerdict::TerminatingFallback:
-      return "in: serving and terminating, used because no endpoint in scope is ready";
+      return "serving and terminating, used because no endpoint in scope is ready";
     case EndpointVerdict::NotReady:
-      return "out: not ready";
+      return "not ready";
     case EndpointVerdict::TerminatingUnneeded:
-      return "out: terminating, and ready endpoints exist";
+      return "terminating, and ready endpoints exist";
     case EndpointVerdict::NotLocal:
-      return "out: on another node and the traffic policy is Local";
+      return "on another node and the traffic policy is Local";
     case EndpointVerdict::OtherZone:
-      return "out: topology routes this node's traffic to another zone";
+      return "topology routes this node's traffic to another zone";
     case EndpointVerdict::OtherNode:
-      return "out: topology routes this node's traffic to its own node";
+      return "topology routes this node's traffic to its own node";
     case EndpointVerdict::NoPort:
-      return "out: its EndpointSlice has no port matching the Service port's name and protocol";
+      return "its EndpointSlice has no port matching the Service port's name and protocol";
     case EndpointVerdict::WrongFamily:
-      return "out: address family differs from the virtual service's";
+      return "address family differs from the virtual service's";
     case EndpointVerdict::Duplicate:
-      return "out: same address and port listed twice";
+      return "same address and port listed twice";
   }
   return "?";
 }

@@ -27,7 +27,7 @@ enum class EndpointVerdict : std::uint8_t {
   Duplicate,            // out: the same address:port is listed again (another slice)
 };
 
-std::string_view toString(EndpointVerdict verdict);  // a short sentence
+std::string_view toString(EndpointVerdict verdict);  // the reason, e.g. "ready", "not ready"
 bool isUsed(EndpointVerdict verdict);
 
 struct EndpointDecision {

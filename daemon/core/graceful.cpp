@@ -25,7 +25,7 @@ GracefulTermination::Rewritten GracefulTermination::rewrite(const std::vector<Ip
         forgetService(key);
         if (const auto it = observed.find(key); it != observed.end() && deletesAtOnce(key.protocol)) {
           for (const auto& real : it->second.reals) {
-            out.flushes.push_back(flushFor(key, real.server));
+            out.flushes.push_back(flushFor(key, real));
           }
         }
         out.ops.push_back(op);

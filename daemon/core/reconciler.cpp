@@ -62,8 +62,8 @@ AdoptionReport Reconciler::start() {
   return report;
 }
 
-SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
-  SyncReport report;
+ReconcileReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
+  ReconcileReport report;
   readKernel(report.errors);
   ownershipDirty_ |= std::erase_if(owned_, [&](const auto& key) { return !kernel_.contains(key); }) > 0;
 
@@ -88,11 +88,11 @@ SyncReport Reconciler::fullSync(const ClusterSnapshot& snapshot) {
   return report;
 }
 
-SyncReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys) {
+ReconcileReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys) {
   if (!synced_) {
     throw std::logic_error("Reconciler::syncServices before the first fullSync");
   }
-  SyncReport report;
+  ReconcileReport report;
   const auto node = withSnapshotDefaults(node_, snapshot);
   std::set<VirtualServiceKey> touched;
   for (const auto& key : keys) {
@@ -111,8 +111,8 @@ SyncReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const std::
   return report;
 }
 
-SyncReport Reconciler::reapTerminating() {
-  SyncReport report;
+ReconcileReport Reconciler::reapTerminating() {
+  ReconcileReport report;
   runOps(graceful_.reap(connectionLookup()), report);
   saveOwnership(report);
   return report;
@@ -121,8 +121,11 @@ SyncReport Reconciler::reapTerminating() {
 void Reconciler::readKernel(std::vector<std::string>& errors) {
   ObservedState fresh;
   for (const auto& status : ipvs_.listServices()) {
-    ObservedVirtualService vs{.service = status.service, .reals = ipvs_.listRealServers(status.service.key)};
+    ObservedVirtualService vs{.service = status.service, .reals = {}};
     vs.service.flags &= ~svc_flags::kHashed;
+    for (const auto& real : ipvs_.listRealServers(status.service.key)) {
+      vs.reals.push_back(real.server);
+    }
     fresh.emplace(status.service.key, std::move(vs));
   }
   kernel_ = std::move(fresh);
@@ -135,7 +138,7 @@ void Reconciler::readKernel(std::vector<std::string>& errors) {
 }
 
 void Reconciler::execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys,
-                         SyncReport& report) {
+                         ReconcileReport& report) {
   auto rewritten = graceful_.rewrite(plan, kernel_, connectionLookup());
   runOps(rewritten.ops, report);
   // A desired virtual service present in the kernel is kipvs's from now on, whoever created it.
@@ -156,7 +159,7 @@ void Reconciler::execute(const std::vector<IpvsOp>& plan, const std::set<Virtual
   }
 }
 
-void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
+void Reconciler::runOps(const std::vector<IpvsOp>& ops, ReconcileReport& report) {
   if (ops.empty()) {
     return;
   }
@@ -185,7 +188,7 @@ void Reconciler::runOps(const std::vector<IpvsOp>& ops, SyncReport& report) {
   }
 }
 
-void Reconciler::syncAddresses(SyncReport& report, const std::set<VirtualServiceKey>* keys) {
+void Reconciler::syncAddresses(ReconcileReport& report, const std::set<VirtualServiceKey>* keys) {
   const auto& wanted = builder_.state().boundAddresses;
   AddressPlan plan;
   if (keys == nullptr) {
@@ -227,7 +230,7 @@ void Reconciler::syncAddresses(SyncReport& report, const std::set<VirtualService
   }
 }
 
-void Reconciler::saveOwnership(SyncReport& report) {
+void Reconciler::saveOwnership(ReconcileReport& report) {
   if (!ownershipDirty_) {
     return;
   }

@@ -34,7 +34,7 @@ struct OpFailure {
   bool operator==(const OpFailure&) const = default;
 };
 
-struct SyncReport {
+struct ReconcileReport {
   std::size_t servicesRecomputed = 0;
   std::size_t opsApplied = 0;
   std::vector<OpFailure> failures;
@@ -63,13 +63,13 @@ class Reconciler {
 
   // Recomputes these Services from `snapshot` (a key absent from it was deleted) and applies only
   // what changed. Requires a previous fullSync().
-  SyncReport syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys);
+  ReconcileReport syncServices(const ClusterSnapshot& snapshot, const std::set<ObjectKey>& keys);
 
   // Re-reads the kernel and kipvs0, recomputes every Service, repairs drift, reaps terminating reals.
-  SyncReport fullSync(const ClusterSnapshot& snapshot);
+  ReconcileReport fullSync(const ClusterSnapshot& snapshot);
 
   // Deletes terminating TCP real servers whose connections ended or whose deadline passed.
-  SyncReport reapTerminating();
+  ReconcileReport reapTerminating();
 
   // New node facts (addresses, drains, scheduler …); takes effect with the next fullSync().
   void setNodeContext(NodeContext node) { node_ = std::move(node); }
@@ -81,13 +81,14 @@ class Reconciler {
 
  private:
   void readKernel(std::vector<std::string>& errors);
-  void execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys, SyncReport& report);
-  void runOps(const std::vector<IpvsOp>& ops, SyncReport& report);
+  void execute(const std::vector<IpvsOp>& plan, const std::set<VirtualServiceKey>& keys,
+               ReconcileReport& report);
+  void runOps(const std::vector<IpvsOp>& ops, ReconcileReport& report);
   // All addresses, or only those of `keys` (the incremental path stays O(change)).
-  void syncAddresses(SyncReport& report, const std::set<VirtualServiceKey>* keys = nullptr);
+  void syncAddresses(ReconcileReport& report, const std::set<VirtualServiceKey>* keys = nullptr);
   void own(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.insert(key).second; }
   void disown(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.erase(key) > 0; }
-  void saveOwnership(SyncReport& report);
+  void saveOwnership(ReconcileReport& report);
   ConnectionLookup connectionLookup();
 
   IpvsPort& ipvs_;

@@ -131,7 +131,7 @@ TEST_F(Kipvsctl, ActionsAndTheirErrors) {
   auto r = run({"drain", "service", "default/kubernetes:https"});
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_EQ(r.out, "drained 2 real server(s)\n");
-  r = run({"--json", "undrain", "endpoint", "10.244.1.5:53"});
+  r = run({"--json", "undrain", "endpoint", "10.244.1.5"});
   EXPECT_EQ(r.out, "{\"affected\":1}\n");
   r = run({"resync", "--json"});
   EXPECT_EQ(r.out, "{\"ok\":true}\n");

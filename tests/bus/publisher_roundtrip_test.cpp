@@ -147,7 +147,7 @@ TEST_F(PublisherRoundTrip, ActionsReachTheControlPortDecoded) {
   EXPECT_EQ(manager_.Drain("node", ""), 2U);
   EXPECT_EQ(manager_.Drain("service", "default/kubernetes:https"), 2U);
   EXPECT_EQ(manager_.Drain("service", "TCP 10.96.0.1:443"), 2U);
-  EXPECT_EQ(manager_.Undrain("endpoint", "[fd00:244::7]:8080"), 1U);
+  EXPECT_EQ(manager_.Undrain("endpoint", "fd00:244::7"), 1U);
   EXPECT_EQ(manager_.Undrain("endpoint", "10.244.1.5"), 1U);
   manager_.SetLogLevel("debug");
   const auto calls = server_.control().calls();
@@ -159,8 +159,7 @@ TEST_F(PublisherRoundTrip, ActionsReachTheControlPortDecoded) {
   EXPECT_EQ(calls.drains[2].virtualKey, tcpKey("10.96.0.1", 443));
   ASSERT_EQ(calls.undrains.size(), 2U);
   EXPECT_EQ(calls.undrains[0].address, ip("fd00:244::7"));
-  EXPECT_EQ(calls.undrains[0].port, 8080);
-  EXPECT_EQ(calls.undrains[1].port, 0);
+  EXPECT_EQ(calls.undrains[1].address, ip("10.244.1.5"));
   EXPECT_THAT(calls.logLevels, ElementsAre(log::Level::Debug));
 }
 
@@ -169,7 +168,7 @@ TEST_F(PublisherRoundTrip, MalformedActionArgumentsGetNamedErrors) {
   EXPECT_EQ(errorName([&] { manager_.Drain("node", "node-b"); }), dbus::kErrorInvalidArgument);
   EXPECT_EQ(errorName([&] { manager_.Drain("service", "no-slash"); }), dbus::kErrorInvalidArgument);
   EXPECT_EQ(errorName([&] { manager_.Drain("service", "ns/"); }), dbus::kErrorInvalidArgument);
-  EXPECT_EQ(errorName([&] { manager_.Drain("endpoint", "10.0.0.1:"); }), dbus::kErrorInvalidArgument);
+  EXPECT_EQ(errorName([&] { manager_.Drain("endpoint", "10.0.0.1:80"); }), dbus::kErrorInvalidArgument);
   EXPECT_EQ(errorName([&] { manager_.Undrain("endpoint", "[fd00::1"); }), dbus::kErrorInvalidArgument);
   EXPECT_EQ(errorName([&] { manager_.SetLogLevel("loud"); }), dbus::kErrorInvalidArgument);
   EXPECT_EQ(errorName([&] { manager_.Drain("service", "default/missing"); }), dbus::kErrorNotFound);

@@ -139,7 +139,7 @@ TEST_F(DaemonTest, DrainSurvivesSyncsAsWeightZero) {
   settle();
   ASSERT_EQ(ipvs_.table.size(), 1U);
   ASSERT_EQ(ipvs_.table.begin()->second.reals.size(), 1U);
-  EXPECT_EQ(ipvs_.table.begin()->second.reals[0].server.weight, 0);
+  EXPECT_EQ(ipvs_.table.begin()->second.reals[0].weight, 0);
 }
 
 }  // namespace

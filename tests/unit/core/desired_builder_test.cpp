@@ -166,7 +166,7 @@ TEST(Explain, GivesEveryEndpointItsVerdictPerVirtualService) {
                                                                             {"10.244.4.5", V::NotLocal},
                                                                             {"fd00::5", V::WrongFamily},
                                                                             {"10.244.9.5", V::NoPort}}));
-  EXPECT_EQ(toString(V::NotLocal), "out: on another node and the traffic policy is Local");
+  EXPECT_EQ(toString(V::NotLocal), "on another node and the traffic policy is Local");
 }
 
 }  // namespace

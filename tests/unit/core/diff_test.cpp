@@ -119,11 +119,11 @@ TEST(Diff, IgnoresTheKernelsHashedFlag) {
   EXPECT_TRUE(diff(observed, desiredOf({kWeb()}), {}).empty());
 }
 
-TEST(Diff, IgnoresConnectionCountersOfRealServers) {
+TEST(Diff, ComparesEveryRealServerAttribute) {
   auto observed = observedOf(desiredOf({kWeb()}));
-  observed.begin()->second.reals[0].activeConnections = 7;
-  observed.begin()->second.reals[0].stats.connections = 70;
-  EXPECT_TRUE(diff(observed, desiredOf({kWeb()}), {}).empty());
+  observed.begin()->second.reals[0].upperThreshold = 100;
+  EXPECT_EQ(render(diff(observed, desiredOf({kWeb()}), {})),
+            std::vector<std::string>{"edit-real TCP 10.96.0.10:80 -> 10.244.1.5:8080 Masq w=1"});
 }
 
 TEST(Diff, DeletesOwnedServicesNoLongerDesiredBeforeAnythingElse) {

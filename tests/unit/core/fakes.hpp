@@ -42,10 +42,13 @@ class FakeIpvs final : public IpvsPort {
     if (it == table.end()) {
       return {};
     }
-    auto reals = it->second.reals;
-    for (auto& real : reals) {
-      const auto conns = connections.find({key, real.server.address, real.server.port});
+    std::vector<RealServerStatus> reals;
+    for (const auto& server : it->second.reals) {
+      RealServerStatus real;
+      real.server = server;
+      const auto conns = connections.find({key, server.address, server.port});
       real.activeConnections = conns == connections.end() ? 0 : conns->second;
+      reals.push_back(real);
     }
     return reals;
   }
@@ -80,7 +83,7 @@ class FakeIpvs final : public IpvsPort {
     const bool exists = vs != table.end();
     const bool realExists =
         exists && std::any_of(vs->second.reals.begin(), vs->second.reals.end(), [&](const auto& r) {
-          return r.server.address == op.real.address && r.server.port == op.real.port;
+          return r.address == op.real.address && r.port == op.real.port;
         });
     switch (op.kind) {
       case IpvsOp::Kind::AddService:

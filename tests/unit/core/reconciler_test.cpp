@@ -108,9 +108,7 @@ TEST_F(ReconcilerTest, AServiceDeletedWhileKipvsWasDownIsRemovedAfterRestartThan
 TEST_F(ReconcilerTest, AForeignVirtualServiceSurvivesEverySync) {
   const auto foreign = key(Protocol::Tcp, "192.0.2.80", 80);
   ipvs.table[foreign].service.key = foreign;
-  RealServerStatus real;
-  real.server = {.address = ip("192.0.2.10"), .port = 80};
-  ipvs.table[foreign].reals.push_back(real);
+  ipvs.table[foreign].reals.push_back({.address = ip("192.0.2.10"), .port = 80});
   auto reconciler = make();
   reconciler->fullSync(cluster({"10.244.1.5"}));
   reconciler->syncServices(snapshot({}, {}), {{"default", "web"}});

@@ -1,0 +1,151 @@
+#include "k8s/static_source.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "k8s/yaml_json.hpp"
+
+namespace kipvs::k8s {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ManifestDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("kipvs-static-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  fs::path dir_;
+};
+
+constexpr const char* kWebYaml = R"(apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  clusterIP: 10.96.0.10
+  ports:
+  - name: http
+    port: 80
+    targetPort: 8080
+---
+# a comment-only document is skipped
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-1
+  labels:
+    kubernetes.io/service-name: web
+addressType: IPv4
+endpoints:
+- addresses: ["10.244.1.5"]
+  conditions: {ready: true}
+  nodeName: node-a
+ports:
+- name: http
+  port: 8080
+  protocol: TCP
+)";
+
+TEST(YamlJson, TypesPlainScalarsAndKeepsQuotedOnesStrings) {
+  const auto docs = yamlDocumentsToJson("a: 80\nb: \"80\"\nc: true\nd: ~\ne: 1.5\nf: web\ng: [1, 'x']\n");
+  ASSERT_EQ(docs.size(), 1U);
+  EXPECT_EQ(docs[0], R"({"a":80,"b":"80","c":true,"d":null,"e":1.5,"f":"web","g":[1,"x"]})");
+}
+
+TEST(YamlJson, EscapesStringsAndReportsTheLineOfASyntaxError) {
+  EXPECT_EQ(yamlDocumentsToJson("k: \"a\\\"b\\n\"\n")[0], R"({"k":"a\"b\n"})");
+  try {
+    yamlDocumentsToJson("a: [1, 2\nb: 3\n");
+    FAIL() << "no error";
+  } catch (const YamlError& error) {
+    EXPECT_NE(std::string(error.what()).find("line"), std::string::npos);
+  }
+}
+
+TEST_F(ManifestDir, ReadsMultiDocumentYamlIntoServicesAndSlices) {
+  write("web.yaml", kWebYaml);
+  const auto set = readManifestDirectory(dir_);
+  EXPECT_TRUE(set.errors.empty()) << set.errors.front();
+  ASSERT_EQ(set.services.items.size(), 1U);
+  const auto& web = std::get<core::Service>(set.services.items[0]);
+  EXPECT_EQ(web.meta.key().toString(), "default/web");
+  EXPECT_TRUE(web.staticSource);
+  ASSERT_EQ(web.ports.size(), 1U);
+  EXPECT_EQ(std::get<std::uint16_t>(web.ports[0].targetPort), 8080);
+  ASSERT_EQ(set.slices.items.size(), 1U);
+  EXPECT_EQ(std::get<core::EndpointSlice>(set.slices.items[0]).serviceName, "web");
+}
+
+TEST_F(ManifestDir, ReadsJsonListsAndIgnoresOtherKindsAndFiles) {
+  write("list.json", R"({"apiVersion":"v1","kind":"List","items":[
+    {"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"ns1"},
+     "spec":{"clusterIP":"10.96.0.1","ports":[{"port":53,"protocol":"UDP"}]}},
+    {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}]})");
+  write("notes.txt", "kind: Service\n");
+  const auto set = readManifestDirectory(dir_);
+  EXPECT_TRUE(set.errors.empty());
+  ASSERT_EQ(set.services.items.size(), 1U);
+  EXPECT_EQ(std::get<core::Service>(set.services.items[0]).meta.key().toString(), "ns1/a");
+}
+
+TEST_F(ManifestDir, ABadFileOrObjectIsReportedAloneAndTheRestIsServed) {
+  write("a-broken.yaml", "kind: Service\nmetadata: [unclosed\n");
+  write("b-bad-port.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: bad}\n"
+        "spec: {clusterIP: 10.96.0.2, ports: [{port: 70000}]}\n");
+  write("c-web.yaml", kWebYaml);
+  const auto set = readManifestDirectory(dir_);
+  ASSERT_EQ(set.errors.size(), 2U);
+  EXPECT_NE(set.errors[0].find("a-broken.yaml"), std::string::npos);
+  EXPECT_NE(set.errors[1].find("b-bad-port.yaml"), std::string::npos);
+  EXPECT_EQ(set.services.items.size(), 1U);
+}
+
+TEST_F(ManifestDir, MissingDirectoryIsAnErrorNotACrash) {
+  const auto set = readManifestDirectory(dir_ / "nope");
+  EXPECT_EQ(set.errors.size(), 1U);
+  EXPECT_TRUE(set.services.items.empty());
+}
+
+TEST_F(ManifestDir, StaticSourcePostsCompleteListsAndRereadsOnChange) {
+  write("web.yaml", kWebYaml);
+  std::mutex mutex;
+  std::vector<SourceEvent> events;
+  StaticSource source(dir_, [&](SourceEvent&& event) {
+    const std::lock_guard lock(mutex);
+    events.push_back(std::move(event));
+  });
+  source.start();
+  auto countServiceLists = [&] {
+    const std::lock_guard lock(mutex);
+    return std::count_if(events.begin(), events.end(), [](const SourceEvent& e) {
+      return e.type == SourceEvent::Type::Listed && e.resource == ResourceKind::Service;
+    });
+  };
+  EXPECT_EQ(countServiceLists(), 1);
+  fs::remove(dir_ / "web.yaml");
+  for (int i = 0; i < 100 && countServiceLists() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  source.stop();
+  ASSERT_EQ(countServiceLists(), 2);
+  const std::lock_guard lock(mutex);
+  const auto last = std::find_if(events.rbegin(), events.rend(), [](const SourceEvent& e) {
+    return e.type == SourceEvent::Type::Listed && e.resource == ResourceKind::Service;
+  });
+  EXPECT_TRUE(last->list.items.empty()) << "the deletion must be seen as an empty list";
+}
+
+}  // namespace
+}  // namespace kipvs::k8s
