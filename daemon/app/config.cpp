@@ -125,6 +125,21 @@ const std::map<std::string, Setter, std::less<>>& setters() {
            &Config::stateDir, [](std::string_view v) { return std::optional<std::filesystem::path>(v); },
            "a path")},
       {"log-level", setter(&Config::logLevel, log::parseLevel, "error, warning, notice, info or debug")},
+      {"dbus", setter(
+                   &Config::bus,
+                   [](std::string_view v) -> std::optional<BusKind> {
+                     if (v == "system") {
+                       return BusKind::System;
+                     }
+                     if (v == "session") {
+                       return BusKind::Session;
+                     }
+                     if (v == "none") {
+                       return BusKind::None;
+                     }
+                     return std::nullopt;
+                   },
+                   "system, session or none")},
   };
   return *table;
 }

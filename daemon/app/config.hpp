@@ -17,6 +17,7 @@
 namespace kipvs::app {
 
 enum class SourceKind : std::uint8_t { Static, Kubernetes };
+enum class BusKind : std::uint8_t { System, Session, None };
 
 struct Config {
   SourceKind source = SourceKind::Static;
@@ -38,6 +39,7 @@ struct Config {
   std::uint32_t udpTimeoutSeconds = 0;
   std::filesystem::path stateDir = "/var/lib/kipvs";
   log::Level logLevel = log::Level::Info;
+  BusKind bus = BusKind::System;  // where to publish; none: no D-Bus at all (minimal hosts, tests)
 
   bool operator==(const Config&) const = default;
 };

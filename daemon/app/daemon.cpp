@@ -201,7 +201,8 @@ void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microse
     }
   }
 
-  if (!report.ok() || !firewallError.empty()) {
+  status_.lastSyncOk = report.ok() && firewallError.empty();
+  if (!status_.lastSyncOk) {
     status_.lastError = !firewallError.empty() ? firewallError
                         : !report.errors.empty()
                             ? report.errors.front()

@@ -44,6 +44,8 @@ struct DaemonStatus {
   bool ready = false;  // first complete sync done
   bool sourceSynced = false;
   bool connected = false;
+  bool lastSyncOk = true;          // the last sync applied everything (IPVS, addresses, firewall)
+  bool restoredFromState = false;  // serving the last-known-good state, the source has not synced yet
   std::string lastError;
   std::uint64_t lastSyncUsec = 0;  // CLOCK_REALTIME of the last applied sync
   std::uint64_t syncs = 0;

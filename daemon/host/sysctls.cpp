@@ -130,6 +130,9 @@ std::vector<std::pair<std::string, std::string>> wantedSysctls(const KernelSetti
   if (needsConnReuseModeZero(kernel)) {
     wanted.emplace_back("net/ipv4/vs/conn_reuse_mode", "0");
   }
+  if (settings.ipv6Forwarding) {
+    wanted.emplace_back("net/ipv6/conf/all/forwarding", "1");
+  }
   if (settings.strictArp) {
     wanted.emplace_back("net/ipv4/conf/all/arp_ignore", "1");
     wanted.emplace_back("net/ipv4/conf/all/arp_announce", "2");

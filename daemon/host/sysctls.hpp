@@ -59,6 +59,10 @@ struct IpvsTimeouts {
 
 struct KernelSettings {
   bool strictArp = false;  // arp_ignore=1, arp_announce=2 on all: no ARP replies for VIPs on kipvs0
+  // net/ipv6/conf/all/forwarding=1. IPv6 services need it: replies from real servers are un-NATed by IPVS in
+  // the forward path (IPv4 gets ip_forward=1 always, as in kube-proxy). Opt-in because forwarding makes the
+  // kernel ignore router advertisements (unless accept_ra=2): the caller sets it when it programs IPv6.
+  bool ipv6Forwarding = false;
   IpvsTimeouts timeouts;
 };
 

@@ -21,7 +21,7 @@ class FakeProcSys : public ::testing::Test {
     for (const auto* key :
          {"net/ipv4/vs/conntrack", "net/ipv4/vs/expire_nodest_conn", "net/ipv4/vs/expire_quiescent_template",
           "net/ipv4/vs/conn_reuse_mode", "net/ipv4/ip_forward", "net/ipv4/conf/all/arp_ignore",
-          "net/ipv4/conf/all/arp_announce"}) {
+          "net/ipv4/conf/all/arp_announce", "net/ipv6/conf/all/forwarding"}) {
       put(key, key == std::string("net/ipv4/vs/conn_reuse_mode") ? "1" : "0");
     }
   }
@@ -71,15 +71,25 @@ TEST_F(FakeProcSys, AppliesTheIpvsSettingsAndReportsOnlyChanges) {
                                                 {"net/ipv4/vs/expire_quiescent_template", "0", "1"}}));
   EXPECT_EQ(get("net/ipv4/vs/conn_reuse_mode"), "1");   // fixed kernel: left alone
   EXPECT_EQ(get("net/ipv4/conf/all/arp_ignore"), "0");  // no strict ARP asked
+  EXPECT_EQ(get("net/ipv6/conf/all/forwarding"), "0");  // no IPv6 asked
   EXPECT_TRUE(applyKernelSettings(sysctls, {}, KernelVersion{6, 1, 0}, nullptr).empty());
 }
 
 TEST_F(FakeProcSys, OldKernelGetsConnReuseModeZeroAndStrictArpSetsBothKeys) {
   const Sysctls sysctls(root_);
-  applyKernelSettings(sysctls, {.strictArp = true, .timeouts = {}}, KernelVersion{5, 4, 0}, nullptr);
+  applyKernelSettings(sysctls, {.strictArp = true, .ipv6Forwarding = false, .timeouts = {}},
+                      KernelVersion{5, 4, 0}, nullptr);
   EXPECT_EQ(get("net/ipv4/vs/conn_reuse_mode"), "0");
   EXPECT_EQ(get("net/ipv4/conf/all/arp_ignore"), "1");
   EXPECT_EQ(get("net/ipv4/conf/all/arp_announce"), "2");
+}
+
+TEST_F(FakeProcSys, Ipv6ForwardingOnlyWhenAsked) {
+  const Sysctls sysctls(root_);
+  const auto changes = applyKernelSettings(
+      sysctls, {.strictArp = false, .ipv6Forwarding = true, .timeouts = {}}, {6, 1, 0}, nullptr);
+  EXPECT_EQ(changes.back(), (SysctlChange{"net/ipv6/conf/all/forwarding", "0", "1"}));
+  EXPECT_EQ(get("net/ipv6/conf/all/forwarding"), "1");
 }
 
 TEST_F(FakeProcSys, TimeoutsGoThroughTheHookOnlyWhenSet) {
@@ -88,8 +98,10 @@ TEST_F(FakeProcSys, TimeoutsGoThroughTheHookOnlyWhenSet) {
   const auto hook = [&](const IpvsTimeouts& timeouts) { calls.push_back(timeouts); };
   applyKernelSettings(sysctls, {}, KernelVersion{6, 1, 0}, hook);
   EXPECT_TRUE(calls.empty());
-  applyKernelSettings(sysctls, {.strictArp = false, .timeouts = {.tcp = 900, .tcpFin = 0, .udp = 30}},
-                      KernelVersion{6, 1, 0}, hook);
+  applyKernelSettings(
+      sysctls,
+      {.strictArp = false, .ipv6Forwarding = false, .timeouts = {.tcp = 900, .tcpFin = 0, .udp = 30}},
+      KernelVersion{6, 1, 0}, hook);
   EXPECT_EQ(calls, (std::vector<IpvsTimeouts>{{.tcp = 900, .tcpFin = 0, .udp = 30}}));
 }
 

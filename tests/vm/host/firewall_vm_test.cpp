@@ -39,6 +39,33 @@ TEST_F(DataPath, ClusterIpFromAPodKeepsThePodAddressUnlessMasqueradeAll) {
   EXPECT_EQ(udpQuery("pod2", "10.96.0.10", 53), "peer=10.244.1.1");
 }
 
+TEST_F(DataPath, Ipv6ClusterIpIsMasqueradedFromOutsideAndKeptFromPods) {
+  firewall_->apply(baseSpec());
+  EXPECT_EQ(udpQuery("client", "fd00:96::10", 53), "peer=fd00:244:1::1");
+  EXPECT_EQ(tcpQuery("client", "fd00:96::10", 80), "peer=fd00:244:1::1");
+  EXPECT_EQ(udpQuery("pod2", "fd00:96::10", 53), "peer=fd00:244:2::6");
+  EXPECT_EQ(udpQuery("pod", "fd00:96::10", 53), "peer=fd00:244:1::1");  // hairpin
+}
+
+TEST_F(DataPath, Ipv6VipGuardHidesNodeListeners) {
+  auto spec = baseSpec();
+  spec.guardedAddresses.clear();
+  firewall_->apply(spec);
+  EXPECT_EQ(tcpQuery("client", "fd00:96::10", 2222), "peer=fd00:198::2");  // control: reachable unguarded
+  firewall_->apply(baseSpec());
+  EXPECT_EQ(tcpQuery("client", "fd00:96::10", 2222), "error:ECONNREFUSED");
+  EXPECT_EQ(tcpQuery("client", "fd00:198::1", 2222), "peer=fd00:198::2");
+}
+
+TEST_F(DataPath, TheNodeItselfReachesAClusterIp) {
+  firewall_->apply(baseSpec());
+  // Locally originated: marked in the output hook, masqueraded like any source outside the cluster CIDR.
+  const auto udp = udpQuery("", "10.96.0.10", 53);
+  ASSERT_TRUE(udp.has_value());
+  EXPECT_EQ(udp->rfind("peer=", 0), 0U) << *udp;
+  EXPECT_EQ(tcpQuery("", "10.96.0.10", 80).rfind("peer=", 0), 0U);
+}
+
 TEST_F(DataPath, NodePortWithEtpClusterIsMasqueraded) {
   firewall_->apply(baseSpec());
   EXPECT_EQ(udpQuery("client", "198.51.100.1", 30053), "peer=10.244.1.1");

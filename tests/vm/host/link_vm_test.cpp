@@ -127,8 +127,9 @@ TEST(SysctlsVm, SetsTheIpvsSysctlsInProcSys) {
   const auto kernel = KernelVersion::running();
   ASSERT_GE(kernel, (KernelVersion{5, 9, 0}));  // the VM runs Debian 12's 6.1
   bool hookCalled = false;
-  applyKernelSettings(sysctls, {.strictArp = true, .timeouts = {.tcp = 900, .tcpFin = 0, .udp = 0}}, kernel,
-                      [&](const IpvsTimeouts&) { hookCalled = true; });
+  applyKernelSettings(
+      sysctls, {.strictArp = true, .ipv6Forwarding = true, .timeouts = {.tcp = 900, .tcpFin = 0, .udp = 0}},
+      kernel, [&](const IpvsTimeouts&) { hookCalled = true; });
   EXPECT_TRUE(hookCalled);
   EXPECT_EQ(shOk("cat /proc/sys/net/ipv4/vs/conntrack"), "1\n");
   EXPECT_EQ(shOk("cat /proc/sys/net/ipv4/vs/expire_nodest_conn"), "1\n");
@@ -136,6 +137,7 @@ TEST(SysctlsVm, SetsTheIpvsSysctlsInProcSys) {
   EXPECT_EQ(shOk("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
   EXPECT_EQ(shOk("cat /proc/sys/net/ipv4/conf/all/arp_ignore"), "1\n");
   EXPECT_EQ(shOk("cat /proc/sys/net/ipv4/conf/all/arp_announce"), "2\n");
+  EXPECT_EQ(shOk("cat /proc/sys/net/ipv6/conf/all/forwarding"), "1\n");
   EXPECT_EQ(sysctls.read("net/ipv4/vs/conn_reuse_mode"), reuseBefore);  // fixed kernel: untouched
   EXPECT_THROW(sysctls.write("net/ipv4/vs/no_such_key", "1"), std::system_error);
 }

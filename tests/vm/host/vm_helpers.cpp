@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace kipvs::host::vmtest {
 namespace {
@@ -33,23 +35,43 @@ void enterNetns(const std::string& ns) {
   ::close(fd);
 }
 
-sockaddr_in endpoint(const std::string& address, std::uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
-    throw std::invalid_argument("not an IPv4 address: " + address);
+struct Endpoint {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  int family() const { return storage.ss_family; }
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+};
+
+// IPv4 or IPv6 (by the presence of ':').
+Endpoint endpoint(const std::string& address, std::uint16_t port) {
+  Endpoint out;
+  if (address.find(':') == std::string::npos) {
+    auto* sa = reinterpret_cast<sockaddr_in*>(&out.storage);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(port);
+    out.length = sizeof(sockaddr_in);
+    if (::inet_pton(AF_INET, address.c_str(), &sa->sin_addr) == 1) {
+      return out;
+    }
+  } else {
+    auto* sa = reinterpret_cast<sockaddr_in6*>(&out.storage);
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons(port);
+    out.length = sizeof(sockaddr_in6);
+    if (::inet_pton(AF_INET6, address.c_str(), &sa->sin6_addr) == 1) {
+      return out;
+    }
   }
-  return sa;
+  throw std::invalid_argument("not an IP address: " + address);
 }
 
-sockaddr* asSockaddr(sockaddr_in& sa) {
-  return reinterpret_cast<sockaddr*>(&sa);
-}
-
-std::string peerText(const sockaddr_in& sa) {
-  std::array<char, INET_ADDRSTRLEN> text{};
-  ::inet_ntop(AF_INET, &sa.sin_addr, text.data(), text.size());
+std::string peerText(const sockaddr_storage& peer) {
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  if (peer.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr, text.data(), text.size());
+  } else {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr, text.data(), text.size());
+  }
   return std::string("peer=") + text.data();
 }
 
@@ -59,39 +81,41 @@ void setTimeouts(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
 }
 
-int listening(int type, std::uint16_t port) {
-  const int fd = ::socket(AF_INET, type, 0);
+int listening(const char* any, int type, std::uint16_t port) {
+  auto sa = endpoint(any, port);
+  const int fd = ::socket(sa.family(), type, 0);
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  auto sa = endpoint("0.0.0.0", port);
-  if (fd < 0 || ::bind(fd, asSockaddr(sa), sizeof sa) != 0 ||
-      (type == SOCK_STREAM && ::listen(fd, 16) != 0)) {
+  if (sa.family() == AF_INET6) {
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);  // IPv4 peers keep their plain form
+  }
+  if (fd < 0 || ::bind(fd, sa.get(), sa.length) != 0 || (type == SOCK_STREAM && ::listen(fd, 16) != 0)) {
     std::fprintf(stderr, "server cannot bind port %u: %s\n", port, std::strerror(errno));
     ::_exit(91);
   }
   return fd;
 }
 
-[[noreturn]] void serve(int udp, int tcp) {
-  std::array<pollfd, 2> fds{pollfd{udp, POLLIN, 0}, pollfd{tcp, POLLIN, 0}};
+// Serves every socket of `fds` (datagram or listening stream) until killed.
+[[noreturn]] void serve(std::vector<pollfd> fds, const std::vector<int>& types) {
   for (;;) {
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       continue;
     }
-    if (udp >= 0 && (fds[0].revents & POLLIN) != 0) {
-      std::array<char, 512> buffer{};
-      sockaddr_in peer{};
-      socklen_t length = sizeof peer;
-      if (::recvfrom(udp, buffer.data(), buffer.size(), 0, asSockaddr(peer), &length) >= 0) {
-        const auto reply = peerText(peer);
-        ::sendto(udp, reply.data(), reply.size(), 0, asSockaddr(peer), length);
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if ((fds[i].revents & POLLIN) == 0) {
+        continue;
       }
-    }
-    if (tcp >= 0 && (fds[1].revents & POLLIN) != 0) {
-      sockaddr_in peer{};
+      sockaddr_storage peer{};
       socklen_t length = sizeof peer;
-      const int conn = ::accept(tcp, asSockaddr(peer), &length);
-      if (conn >= 0) {
+      auto* peerAddress = reinterpret_cast<sockaddr*>(&peer);
+      if (types[i] == SOCK_DGRAM) {
+        std::array<char, 512> buffer{};
+        if (::recvfrom(fds[i].fd, buffer.data(), buffer.size(), 0, peerAddress, &length) >= 0) {
+          const auto reply = peerText(peer);
+          ::sendto(fds[i].fd, reply.data(), reply.size(), 0, peerAddress, length);
+        }
+      } else if (const int conn = ::accept(fds[i].fd, peerAddress, &length); conn >= 0) {
         const auto reply = peerText(peer);
         (void)!::write(conn, reply.data(), reply.size());
         ::close(conn);
@@ -158,16 +182,16 @@ std::string inNetns(const std::string& ns, const std::function<std::string()>& b
 std::optional<std::string> udpQuery(const std::string& ns, const std::string& address, std::uint16_t port,
                                     std::uint16_t sourcePort) {
   const auto out = inNetns(ns, [&]() -> std::string {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    auto sa = endpoint(address, port);
+    const int fd = ::socket(sa.family(), SOCK_DGRAM, 0);
     setTimeouts(fd);
     if (sourcePort != 0) {
       const int one = 1;
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-      auto local = endpoint("0.0.0.0", sourcePort);
-      ::bind(fd, asSockaddr(local), sizeof local);
+      auto local = endpoint(sa.family() == AF_INET ? "0.0.0.0" : "::", sourcePort);
+      ::bind(fd, local.get(), local.length);
     }
-    auto sa = endpoint(address, port);
-    if (::connect(fd, asSockaddr(sa), sizeof sa) != 0 || ::send(fd, "hello", 5, 0) != 5) {
+    if (::connect(fd, sa.get(), sa.length) != 0 || ::send(fd, "hello", 5, 0) != 5) {
       return "";
     }
     std::array<char, 512> buffer{};
@@ -179,10 +203,10 @@ std::optional<std::string> udpQuery(const std::string& ns, const std::string& ad
 
 std::string tcpQuery(const std::string& ns, const std::string& address, std::uint16_t port) {
   return inNetns(ns, [&]() -> std::string {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    setTimeouts(fd);
     auto sa = endpoint(address, port);
-    if (::connect(fd, asSockaddr(sa), sizeof sa) != 0) {
+    const int fd = ::socket(sa.family(), SOCK_STREAM, 0);
+    setTimeouts(fd);
+    if (::connect(fd, sa.get(), sa.length) != 0) {
       const int error = errno;
       return error == ECONNREFUSED ? "error:ECONNREFUSED"
              : error == EINPROGRESS || error == ETIMEDOUT || error == EAGAIN
@@ -204,11 +228,19 @@ PeerServer::PeerServer(const std::string& ns, std::uint16_t udpPort, std::uint16
   if (pid_ == 0) {
     ::close(ready[0]);
     enterNetns(ns);
-    const int udp = udpPort != 0 ? listening(SOCK_DGRAM, udpPort) : -1;
-    const int tcp = tcpPort != 0 ? listening(SOCK_STREAM, tcpPort) : -1;
+    std::vector<pollfd> fds;
+    std::vector<int> types;
+    for (const auto* any : {"0.0.0.0", "::"}) {
+      for (const auto& [type, port] : {std::pair{SOCK_DGRAM, udpPort}, std::pair{SOCK_STREAM, tcpPort}}) {
+        if (port != 0) {
+          fds.push_back({listening(any, type, port), POLLIN, 0});
+          types.push_back(type);
+        }
+      }
+    }
     (void)!::write(ready[1], "1", 1);  // bound: clients may start
     ::close(ready[1]);
-    serve(udp, tcp);
+    serve(std::move(fds), types);
   }
   ::close(ready[1]);
   char byte = 0;

@@ -25,8 +25,8 @@ std::string shOk(const std::string& command);
 // body returned.
 std::string inNetns(const std::string& ns, const std::function<std::string()>& body);
 
-// Sends `payload` from ns (optionally from a fixed source port) to address:port over UDP and waits for one
-// reply; nullopt after ~2 s without one.
+// Sends `payload` from ns (optionally from a fixed source port) to address:port (IPv4 or IPv6) over UDP and
+// waits for one reply; nullopt after ~2 s without one.
 std::optional<std::string> udpQuery(const std::string& ns, const std::string& address, std::uint16_t port,
                                     std::uint16_t sourcePort = 0);
 
@@ -34,8 +34,8 @@ std::optional<std::string> udpQuery(const std::string& ns, const std::string& ad
 // "error:<errno name>" ("error:ECONNREFUSED", "error:ETIMEDOUT" after ~2 s).
 std::string tcpQuery(const std::string& ns, const std::string& address, std::uint16_t port);
 
-// A server process inside ns: UDP on udpPort and TCP on tcpPort (0 = none), on every address. Each datagram
-// or connection is answered with "peer=<source address>". Killed by the destructor.
+// A server process inside ns: UDP on udpPort and TCP on tcpPort (0 = none), on every address of both
+// families. Each datagram or connection is answered with "peer=<source address>". Killed by the destructor.
 class PeerServer {
  public:
   PeerServer(const std::string& ns, std::uint16_t udpPort, std::uint16_t tcpPort);

@@ -1,0 +1,191 @@
+#include "app/control.hpp"
+
+#include "core/desired_service.hpp"
+
+namespace kipvs::app {
+namespace {
+
+using core::ControlError;
+using core::DrainTarget;
+
+bool covers(const DrainTarget& target, const core::DesiredVirtualService& service,
+            const core::DesiredRealServer& real) {
+  switch (target.scope) {
+    case DrainTarget::Scope::Node:
+      return true;
+    case DrainTarget::Scope::Service:
+      if (target.virtualKey) {
+        return service.service.key == *target.virtualKey;
+      }
+      return target.service && service.origin.key() == *target.service &&
+             (!target.portName || service.origin.portName == *target.portName);
+    case DrainTarget::Scope::Endpoint:
+      return target.address && real.server.address == *target.address;
+  }
+  return false;
+}
+
+template <typename Set, typename Value>
+void toggle(Set& set, const Value& value, bool insert) {
+  if (insert) {
+    set.insert(value);
+  } else {
+    set.erase(value);
+  }
+}
+
+}  // namespace
+
+std::uint32_t foldDrain(core::Drains& drains, const DrainTarget& target, const core::DesiredState& desired,
+                        bool drain) {
+  std::uint32_t count = 0;
+  for (const auto& [key, service] : desired.services) {
+    for (const auto& real : service.reals) {
+      if (covers(target, service, real)) {
+        ++count;
+        if (target.scope == DrainTarget::Scope::Service && !target.virtualKey && target.portName) {
+          toggle(drains.virtuals, key, drain);  // one port of a Service = its virtual services
+        }
+      }
+    }
+  }
+  const bool known = count > 0 || target.scope == DrainTarget::Scope::Node;
+  if (!known) {
+    throw ControlError(ControlError::Code::NotFound, "no real server matches the drain target");
+  }
+  switch (target.scope) {
+    case DrainTarget::Scope::Node:
+      drains.node = drain;
+      break;
+    case DrainTarget::Scope::Service:
+      if (target.virtualKey) {
+        toggle(drains.virtuals, *target.virtualKey, drain);
+      } else if (!target.portName) {
+        toggle(drains.services, *target.service, drain);
+      }
+      break;
+    case DrainTarget::Scope::Endpoint:
+      toggle(drains.endpoints, *target.address, drain);
+      break;
+  }
+  return count;
+}
+
+std::uint32_t DaemonControl::drain(const DrainTarget& target) {
+  auto drains = daemon_.nodeContext().drains;
+  const auto count = foldDrain(drains, target, daemon_.reconciler().desired(), true);
+  daemon_.setDrains(std::move(drains));
+  return count;
+}
+
+std::uint32_t DaemonControl::undrain(const DrainTarget& target) {
+  auto drains = daemon_.nodeContext().drains;
+  const auto count = foldDrain(drains, target, daemon_.reconciler().desired(), false);
+  daemon_.setDrains(std::move(drains));
+  return count;
+}
+
+void DaemonControl::setLogLevel(log::Level level) {
+  log::setLevel(level);
+  log::notice("log level set to " + std::string(log::toString(level)) + " over D-Bus");
+}
+
+std::optional<core::Explanation> DaemonControl::explain(const core::VirtualServiceKey& key) {
+  const auto& desired = daemon_.reconciler().desired();
+  const auto found = desired.services.find(key);
+  if (found == desired.services.end()) {
+    return std::nullopt;
+  }
+  const auto& origin = found->second.origin;
+  core::Explanation explanation{.key = key, .summary = {}, .endpoints = {}};
+  const auto& snapshot = daemon_.snapshot();
+  const auto service = snapshot.services.find(origin.key());
+  if (service == snapshot.services.end()) {
+    explanation.summary = "the Service is gone; this virtual service is being removed";
+    return explanation;
+  }
+  const auto slices = snapshot.slicesByService.find(origin.key());
+  const std::span<const core::EndpointSlice> sliceSpan = slices == snapshot.slicesByService.end()
+                                                             ? std::span<const core::EndpointSlice>{}
+                                                             : std::span(slices->second);
+  std::size_t used = 0;
+  for (const auto& explained : core::explainService(service->second, sliceSpan, daemon_.nodeContext())) {
+    if (explained.key != key) {
+      continue;
+    }
+    for (const auto& decision : explained.endpoints) {
+      const bool in = core::isUsed(decision.verdict);
+      used += in ? 1 : 0;
+      explanation.endpoints.push_back({.address = decision.address,
+                                       .port = decision.port,
+                                       .pod = decision.origin.pod,
+                                       .node = decision.origin.node,
+                                       .included = in,
+                                       .reason = std::string(core::toString(decision.verdict))});
+    }
+  }
+  explanation.summary = origin.ns + "/" + origin.name +
+                        (origin.portName.empty() ? "" : ":" + origin.portName) + " (" +
+                        std::string(core::toString(origin.kind)) + "): " + std::to_string(used) + " of " +
+                        std::to_string(explanation.endpoints.size()) + " endpoints in use";
+  if (!found->second.problem.empty()) {
+    explanation.summary += "; " + found->second.problem;
+  }
+  return explanation;
+}
+
+std::optional<core::LiveServiceStatus> DaemonControl::readStatus(const core::VirtualServiceKey& key) {
+  try {
+    for (const auto& status : ipvs_.listServices()) {
+      if (status.service.key == key) {
+        return core::LiveServiceStatus{.stats = status.stats, .reals = ipvs_.listRealServers(key)};
+      }
+    }
+    return std::nullopt;
+  } catch (const std::exception& error) {
+    throw core::ControlError(core::ControlError::Code::Unavailable,
+                             std::string("cannot read IPVS: ") + error.what());
+  }
+}
+
+std::map<core::VirtualServiceKey, core::IpvsStats> DaemonControl::readAllStats() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - statsReadAt_ < std::chrono::seconds(1)) {
+    return statsCache_;
+  }
+  try {
+    statsCache_.clear();
+    for (const auto& status : ipvs_.listServices()) {
+      statsCache_.emplace(status.service.key, status.stats);
+    }
+    statsReadAt_ = now;
+    return statsCache_;
+  } catch (const std::exception& error) {
+    throw core::ControlError(core::ControlError::Code::Unavailable,
+                             std::string("cannot read IPVS: ") + error.what());
+  }
+}
+
+core::AgentStatus agentStatusOf(const Daemon& daemon) {
+  const auto& status = daemon.status();
+  const auto& config = daemon.config();
+  core::AgentStatus agent;
+  agent.nodeName = config.nodeName;
+  agent.source = config.source == SourceKind::Static ? "static" : "kubernetes";
+  agent.apiServer = config.source == SourceKind::Static ? config.staticDir.string() : config.apiServer;
+  agent.connected = status.connected;
+  agent.lastError = status.lastError;
+  agent.resourceVersion = daemon.snapshot().resourceVersion;
+  if (!status.ready) {
+    agent.syncState = status.restoredFromState ? core::SyncState::Stale : core::SyncState::Starting;
+  } else if (!status.connected) {
+    agent.syncState = core::SyncState::Stale;
+  } else if (!status.lastSyncOk) {
+    agent.syncState = core::SyncState::Degraded;
+  } else {
+    agent.syncState = core::SyncState::Synced;
+  }
+  return agent;
+}
+
+}  // namespace kipvs::app

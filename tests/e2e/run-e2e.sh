@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Boots Debian's kernel under qemu TCG with systemd as PID 1 on the host's own root (read-only over 9p,
+# tmpfs overlay), runs a test script as a unit after multi-user.target, exits with the script's status.
+# Usage:
+#   run-e2e.sh --kernel-cache DIR --script FILE [--file PATH]... [--deb PATH] [--timeout S] [--mem MiB]
+#              [--expect-status N]
+# In the guest: the script runs with `bash -e` from /e2e/files (FILES copied there), /e2e/lib.sh
+# is available, the .deb (if any) is /e2e/kipvs.deb. Console output is shown as it comes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+kernel_cache="" script="" deb="" timeout=300 mem=1024 expect=0 files=()
+while (($#)); do
+  case "$1" in
+    --kernel-cache) kernel_cache=$2; shift 2 ;;
+    --script) script=$2; shift 2 ;;
+    --file) files+=("$2"); shift 2 ;;
+    --deb) deb=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --mem) mem=$2; shift 2 ;;
+    --expect-status) expect=$2; shift 2 ;;
+    *) echo "run-e2e: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$kernel_cache/ready" ] || { echo "run-e2e: no kernel in '$kernel_cache' (fetch-kernel.sh failed?)" >&2; exit 1; }
+[ -f "$script" ] || { echo "run-e2e: no script '$script'" >&2; exit 1; }
+[ -z "$deb" ] || [ -f "$deb" ] || { echo "run-e2e: no package '$deb' (build target package-deb)" >&2; exit 1; }
+version=$(cat "$kernel_cache/ready")
+kroot=$kernel_cache/root
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kipvs-e2e.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+exchange=$work/exchange
+mkdir -p "$exchange/files"
+cp "$script" "$exchange/test.sh"
+cp "$here/guest-run.sh" "$here/lib.sh" "$exchange/"
+for f in "${files[@]}"; do cp -rL "$f" "$exchange/files/"; done
+[ -z "$deb" ] || cp "$deb" "$exchange/kipvs.deb"
+
+# The initramfs: busybox, the modules to reach 9p and overlay, the init.
+stage=$work/initrd
+mkdir -p "$stage"/{bin,etc,proc,sys,dev}
+cp /bin/busybox "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+cp "$here/e2e-init.sh" "$stage/init"
+chmod +x "$stage/init"
+echo "$version" >"$stage/etc/kernel-version"
+echo "$timeout" >"$stage/etc/test-timeout"
+modules=(virtio_pci 9pnet_virtio 9p overlay crc32c_generic)
+printf '%s\n' "${modules[@]}" >"$stage/etc/initrd-modules"
+mdest=$stage/lib/modules/$version
+mkdir -p "$mdest"
+for m in "${modules[@]}"; do
+  modprobe -d "$kroot" -S "$version" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+done | sort -u | while read -r ko; do
+  rel=${ko#"$kroot"/lib/modules/$version/}
+  mkdir -p "$mdest/$(dirname "$rel")"
+  cp "$ko" "$mdest/$rel"
+done
+cp "$kroot/lib/modules/$version"/modules.{order,builtin,builtin.modinfo} "$mdest/"
+depmod -b "$stage" "$version"
+(cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initrd.img"
+
+log=$work/console.log
+set +e
+timeout --foreground -k 5 "$((timeout + 240))" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+  -nographic -no-reboot -nic none -monitor none -serial stdio \
+  -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$kroot/lib/modules/$version,mount_tag=modules,security_model=none,readonly=on" \
+  -virtfs "local,path=$exchange,mount_tag=exchange,security_model=none" \
+  -kernel "$kroot/boot/vmlinuz-$version" -initrd "$work/initrd.img" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init systemd.unit=multi-user.target systemd.show_status=error" \
+  </dev/null | tee "$log"
+qemu_status=${PIPESTATUS[0]}
+set -e
+
+if [ -s "$exchange/journal.log" ]; then
+  echo "---- guest journal (failure) ----"
+  cat "$exchange/journal.log"
+fi
+status=$(cat "$exchange/status" 2>/dev/null || sed -n 's/^KIPVS_E2E_EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n1)
+if [ -z "$status" ]; then
+  echo "run-e2e: guest ended without reporting a status (qemu exit $qemu_status; timeout ${timeout}s?)" >&2
+  exit 1
+fi
+if [ "$expect" -ne 0 ]; then
+  [ "$status" -eq "$expect" ] && { echo "run-e2e: guest exited $status as expected"; exit 0; }
+  echo "run-e2e: guest exited $status, expected $expect" >&2
+  exit 1
+fi
+exit "$status"
