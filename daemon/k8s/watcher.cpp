@@ -168,6 +168,7 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
       Failure f = classify(response);
       if (!continueToken.empty() && f.outcome == Outcome::Expired) {
         f.detail = "continue token expired: " + f.detail;  // never use the inconsistent new token
+        f.duringPaging = true;
       }
       return f;
     }
@@ -217,11 +218,11 @@ bool ResourceWatcher::list() {
       case Outcome::Stopped:
         return false;
       case Outcome::Expired:
-        // Too old an RV (§5 case 15) or an expired continue token (§5 cases 16, 48): restart from
-        // scratch at once, consistent; the second time without pages, as client-go's pager does.
+        // Too old an RV (§5 case 15): restart at once, consistent. An expired continue token (§5
+        // cases 16, 48): restart from scratch as one unpaginated list, as client-go's pager does.
         fail(f);
         ++stats_.expired;
-        paginate = paginate && attempt == 0;
+        paginate = paginate && !f.duringPaging;
         rv = relistRv_ = "";
         continue;
       case Outcome::TooLarge:

@@ -83,6 +83,7 @@ class ResourceWatcher {
     FailureReason reason = FailureReason::ConnectionFailure;
     std::string detail;
     std::optional<int> retryAfter;
+    bool duringPaging = false;  // a continue request failed
   };
 
   bool list();  // true on success; on failure sleeps as needed
