@@ -11,6 +11,7 @@ echo "\$ dpkg -i kipvs.deb"; dpkg -i /e2e/kipvs.deb
 wait_until 60 sh -c "ipvsadm -Ln -t 10.96.0.10:80 | grep -q 10.244.2.2"
 echo "\$ systemctl status kipvsd"; systemctl --no-pager status kipvsd | head -n 12 || true
 echo "\$ kipvsctl list"; kipvsctl list
+echo "\$ busctl tree org.kipvs.Proxy1"; busctl --no-pager tree org.kipvs.Proxy1
 echo "\$ ipvsadm -Ln"; ipvsadm -Ln
 echo "\$ for i in \$(seq 10); do curl -s http://10.96.0.10/; done"
 requests 10
