@@ -8,6 +8,8 @@
 # is available, the .deb (if any) is /e2e/kipvs.deb. Console output is shown as it comes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../vm/initrd-lib.sh
+. "$here/../vm/initrd-lib.sh"
 
 kernel_cache="" script="" deb="" timeout=300 mem=1024 expect=0 files=()
 while (($#)); do
@@ -48,17 +50,7 @@ echo "$version" >"$stage/etc/kernel-version"
 echo "$timeout" >"$stage/etc/test-timeout"
 modules=(virtio_pci 9pnet_virtio 9p overlay crc32c_generic)
 printf '%s\n' "${modules[@]}" >"$stage/etc/initrd-modules"
-mdest=$stage/lib/modules/$version
-mkdir -p "$mdest"
-for m in "${modules[@]}"; do
-  modprobe -d "$kroot" -S "$version" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | sort -u | while read -r ko; do
-  rel=${ko#"$kroot"/lib/modules/$version/}
-  mkdir -p "$mdest/$(dirname "$rel")"
-  cp "$ko" "$mdest/$rel"
-done
-cp "$kroot/lib/modules/$version"/modules.{order,builtin,builtin.modinfo} "$mdest/"
-depmod -b "$stage" "$version"
+stage_modules "$kroot" "$version" "$stage" "${modules[@]}"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initrd.img"
 
 log=$work/console.log

@@ -5,6 +5,8 @@
 #             [--expect-status N]   (succeed only if the script exits with N; default 0)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=initrd-lib.sh
+. "$here/initrd-lib.sh"
 
 kernel_cache="" script="" timeout=300 mem=1024 expect=0 programs=() files=()
 while (($#)); do
@@ -59,17 +61,7 @@ modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_v
          nft_masq nft_chain_nat nft_ct nft_nat nft_fib_inet nft_reject_inet nf_defrag_ipv6 sctp crc32c_generic)
 # One module per line, with its parameters: no dummy0 appears by itself.
 printf '%s\n' "${modules[@]}" | sed 's/^dummy$/dummy numdummies=0/' > "$stage/etc/kipvs-modules"
-mdest=$stage/lib/modules/$version
-mkdir -p "$mdest"
-for m in "${modules[@]}"; do
-  modprobe -d "$kroot" -S "$version" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | sort -u | while read -r ko; do
-  rel=${ko#"$kroot"/lib/modules/$version/}
-  mkdir -p "$mdest/$(dirname "$rel")"
-  cp "$ko" "$mdest/$rel"
-done
-cp "$kroot/lib/modules/$version"/modules.{order,builtin,builtin.modinfo} "$mdest/" 2>/dev/null || true
-depmod -b "$stage" "$version"
+stage_modules "$kroot" "$version" "$stage" "${modules[@]}"
 
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$work/initrd"
 
