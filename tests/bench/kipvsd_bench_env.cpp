@@ -90,10 +90,22 @@ void writeServiceManifest(const std::string& dir, int index, int endpoints, int 
     separator = ", ";
   }
   out << "]}]}\n";
-  // Written aside and renamed: the daemon's inotify watch never sees half a file.
-  const std::string path = dir + "/" + name + ".json";
-  std::ofstream(path + ".tmp") << out.str();
-  std::filesystem::rename(path + ".tmp", path);
+  // Written beside the watched directory and renamed into it: the daemon's inotify watch sees one event
+  // for the complete file.
+  const std::string aside = dir + ".tmp";
+  std::ofstream(aside) << out.str();
+  std::filesystem::rename(aside, dir + "/" + name + ".json");
+}
+
+void writeIpvsadmRules(const std::string& path, int services, int endpoints) {
+  std::ofstream out(path);
+  for (int i = 0; i < services; ++i) {
+    const std::string service = "-t 10.96." + lowOctets(i) + ":80";
+    out << "-A " << service << " -s rr\n";
+    for (int r = 0; r < endpoints; ++r) {
+      out << "-a " << service << " -r 10." << 128 + r << '.' << lowOctets(i) << ":8080 -m -w 1\n";
+    }
+  }
 }
 
 void writeManifests(const std::string& dir, int services, int endpoints) {
@@ -110,8 +122,8 @@ void addNetns(const std::string& name) {
         in + " addr add 10.0.0.1/8 dev bench0");
 }
 
-void deleteNetns(const std::string& name) {
-  shell(std::string(kIp) + " netns del " + name);
+std::string ipvsTable(const std::string& netns) {
+  return shellOutput(std::string(kIp) + " netns exec " + netns + " ipvsadm -S -n | sort");
 }
 
 long ipvsLines(const std::string& netns) {

@@ -29,12 +29,14 @@ constexpr const char* kThisNode = "node-0";
 std::string nodeOf(int index, int endpoint);
 void writeServiceManifest(const std::string& dir, int index, int endpoints, int skip = -1);
 void writeManifests(const std::string& dir, int services, int endpoints);
+// The same table in ipvsadm-save format: what `ipvsadm -R` restores.
+void writeIpvsadmRules(const std::string& path, int services, int endpoints);
 
 // A fresh network namespace with a dummy link routing 10/8: the kernel refuses real servers it cannot
 // reach by unicast. IPVS state is per namespace, so each measurement starts from an empty kernel.
 void addNetns(const std::string& name);
-void deleteNetns(const std::string& name);
-long ipvsLines(const std::string& netns);  // services + real servers in the namespace's IPVS table
+long ipvsLines(const std::string& netns);         // services + real servers in the namespace's IPVS table
+std::string ipvsTable(const std::string& netns);  // `ipvsadm -S -n`, sorted
 
 // The AF_UNIX datagram socket given to kipvsd as NOTIFY_SOCKET.
 class NotifySocket {
