@@ -127,9 +127,14 @@ std::string ipvsTable(const std::string& netns) {
 }
 
 long ipvsLines(const std::string& netns) {
-  // /proc/net/ip_vs: 3 header lines, then one per service and one per real server.
-  const auto out = shellOutput(std::string(kIp) + " netns exec " + netns + " cat /proc/net/ip_vs | wc -l");
-  return std::stol(out) - 3;
+  // Over netlink, not /proc/net/ip_vs: with several namespaces' services in the kernel's (global) service
+  // table, 6.1's /proc listing skipped about half of them while netlink listed all.
+  return std::stol(shellOutput(std::string(kIp) + " netns exec " + netns + " ipvsadm -S -n | wc -l"));
+}
+
+long realServers(const std::string& netns, int index) {
+  return std::stol(shellOutput(std::string(kIp) + " netns exec " + netns + " ipvsadm -Ln -t 10.96." +
+                               lowOctets(index) + ":80 | grep -c Masq"));
 }
 
 NotifySocket::NotifySocket(std::string path) : path_(std::move(path)) {

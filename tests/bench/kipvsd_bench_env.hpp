@@ -35,8 +35,9 @@ void writeIpvsadmRules(const std::string& path, int services, int endpoints);
 // A fresh network namespace with a dummy link routing 10/8: the kernel refuses real servers it cannot
 // reach by unicast. IPVS state is per namespace, so each measurement starts from an empty kernel.
 void addNetns(const std::string& name);
-long ipvsLines(const std::string& netns);         // services + real servers in the namespace's IPVS table
-std::string ipvsTable(const std::string& netns);  // `ipvsadm -S -n`, sorted
+long ipvsLines(const std::string& netns);  // services + real servers in the namespace's IPVS table
+long realServers(const std::string& netns, int index);  // of Service `index`'s virtual service
+std::string ipvsTable(const std::string& netns);        // `ipvsadm -S -n`, sorted
 
 // The AF_UNIX datagram socket given to kipvsd as NOTIFY_SOCKET.
 class NotifySocket {
