@@ -119,7 +119,27 @@ std::string Daemon::statusLine() const {
   if (!status_.ready) {
     return "waiting for the first complete snapshot from the source";
   }
-  return "synced: " + std::to_string(reconciler_->desired().services.size()) + " virtual services";
+  const auto count = std::to_string(reconciler_->desired().services.size()) + " virtual services";
+  if (config_.source == SourceKind::Kubernetes && !status_.connected) {
+    return "stale: API server unreachable; keeping the last synced state (" + count + ")";
+  }
+  if (!status_.lastSyncOk) {
+    return "degraded: " + count + "; " + status_.lastError;
+  }
+  return "synced: " + count;
+}
+
+void Daemon::publishStatusLine() {
+  if (!status_.ready) {
+    return;  // READY=1 carries the first line
+  }
+  auto line = statusLine();
+  if (line != lastStatusLine_) {
+    lastStatusLine_ = std::move(line);
+    if (onStatusChanged_) {
+      onStatusChanged_();
+    }
+  }
 }
 
 void Daemon::handle(k8s::SourceEvent&& event) {
@@ -128,6 +148,7 @@ void Daemon::handle(k8s::SourceEvent&& event) {
     if (observer_ != nullptr) {
       observer_->statusChanged();
     }
+    publishStatusLine();
   }
   subscription_->handle(std::move(event));
 }
@@ -171,6 +192,7 @@ void Daemon::onFailure(k8s::FailureReason reason, const std::string& detail) {
   if (observer_ != nullptr) {
     observer_->statusChanged();
   }
+  publishStatusLine();
 }
 
 void Daemon::reload(Config config) {
@@ -304,15 +326,14 @@ void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microse
   }
   if (!status_.ready) {
     status_.ready = true;
+    lastStatusLine_ = statusLine();
     log::notice(std::string(status_.restoredFromState ? "first sync (restored state)" : "first sync") +
                 " complete: " + std::to_string(reconciler_->desired().services.size()) + " virtual services");
     if (onFirstSync_) {
       onFirstSync_();
     }
   }
-  if (recovered && onStatusChanged_) {
-    onStatusChanged_();
-  }
+  publishStatusLine();
   if (keeper_ && status_.sourceSynced && snapshotChanged_) {
     snapshotChanged_ = false;  // saved now or once the interval has passed (the keeper reads it then)
     keeper_->changed();

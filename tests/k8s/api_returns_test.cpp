@@ -113,7 +113,8 @@ TEST(ApiReturns, RestoredStateIsReplacedByTheApiServersWithOnlyTheDifference) {
   EXPECT_EQ(ipvs.log[0].rfind("add-real", 0), 0U) << ipvs.log[0];
   EXPECT_EQ(ipvs.table.begin()->second.reals.size(), 2U);
   EXPECT_EQ(app::agentStatusOf(daemon).syncState, core::SyncState::Synced);
-  EXPECT_EQ(statusLines, std::vector<std::string>{"synced: 1 virtual services"});
+  ASSERT_FALSE(statusLines.empty());
+  EXPECT_EQ(statusLines.back(), "synced: 1 virtual services");
   EXPECT_EQ(readyLines.size(), 1U);
   const auto latest = decodeLastKnownGood(*saved.text);
   EXPECT_EQ(latest.snapshot, daemon.snapshot()) << "the API server's state is the new last-known-good";
