@@ -124,6 +124,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
        setter(
            &Config::stateDir, [](std::string_view v) { return std::optional<std::filesystem::path>(v); },
            "a path")},
+      {"restore-after", setter(&Config::restoreAfter, parseDuration, "a duration such as 10s (0s: never)")},
       {"log-level", setter(&Config::logLevel, log::parseLevel, "error, warning, notice, info or debug")},
       {"dbus", setter(
                    &Config::bus,

@@ -38,6 +38,9 @@ struct Config {
   std::uint32_t tcpFinTimeoutSeconds = 0;
   std::uint32_t udpTimeoutSeconds = 0;
   std::filesystem::path stateDir = "/var/lib/kipvs";
+  // source = kubernetes: with no complete snapshot from the API server this long after start, program
+  // the last-known-good state saved in stateDir (SyncState stale). 0: never restore.
+  std::chrono::milliseconds restoreAfter{10'000};
   log::Level logLevel = log::Level::Info;
   BusKind bus = BusKind::System;  // where to publish; none: no D-Bus at all (minimal hosts, tests)
 
@@ -61,6 +64,11 @@ std::optional<ConfigError> applyConfigOverride(Config& config, std::string_view 
 
 // Reads the main file (if present) and its drop-in directory `<file>.d/*.conf`.
 std::vector<ConfigError> loadConfigFiles(Config& config, const std::filesystem::path& mainFile);
+
+// Where the last-known-good cluster snapshot is kept: <state-dir>/last-known-good.json.
+inline std::filesystem::path lastKnownGoodPath(const Config& config) {
+  return config.stateDir / "last-known-good.json";
+}
 
 std::optional<std::chrono::milliseconds> parseDuration(std::string_view text);  // "500ms", "30s", "15m", "1h"
 

@@ -176,8 +176,10 @@ core::AgentStatus agentStatusOf(const Daemon& daemon) {
   agent.connected = status.connected;
   agent.lastError = status.lastError;
   agent.resourceVersion = daemon.snapshot().resourceVersion;
-  if (!status.ready) {
-    agent.syncState = status.restoredFromState ? core::SyncState::Stale : core::SyncState::Starting;
+  if (status.restoredFromState) {
+    agent.syncState = core::SyncState::Stale;  // serving the last-known-good state, connected or not
+  } else if (!status.ready) {
+    agent.syncState = core::SyncState::Starting;
   } else if (!status.connected) {
     agent.syncState = core::SyncState::Stale;
   } else if (!status.lastSyncOk) {

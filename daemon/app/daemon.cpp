@@ -17,6 +17,8 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kReapInterval{1000};  // how often draining TCP real servers are checked
+// At most one last-known-good save per interval: a LIST of 10k Services is megabytes of JSON.
+constexpr milliseconds kSaveInterval{10'000};
 
 std::uint64_t realtimeUsec() {
   timespec now{};
@@ -37,6 +39,11 @@ core::ReconcilerOptions reconcilerOptions(const Config& config) {
   return {.gracefulDeadline = duration_cast<std::chrono::seconds>(config.gracefulTerminationDeadline)};
 }
 
+bool hasIpv6Service(const core::DesiredState& desired) {
+  return std::any_of(desired.services.begin(), desired.services.end(),
+                     [](const auto& entry) { return entry.first.family == core::IpFamily::V6; });
+}
+
 }  // namespace
 
 Daemon::Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock)
@@ -47,7 +54,13 @@ Daemon::Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Cloc
       pacer_(std::make_unique<core::SyncPacer>(clock_, config_.minSyncPeriod, config_.syncPeriod)),
       subscription_(std::make_unique<k8s::ClusterSubscription>(*this, requiredResources(config_))),
       syncTimer_(loop_.makeTimer([this] { runDue(); })),
-      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}); })) {
+      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}); })),
+      restoreTimer_(loop_.makeTimer([this] { restore(); })) {
+  if (ports_.lastKnownGood != nullptr && config_.source == SourceKind::Kubernetes) {
+    keeper_ = std::make_unique<LastKnownGoodKeeper>(
+        *ports_.lastKnownGood, lastKnownGoodPath(config_).string(), config_.nodeName, loop_, clock_,
+        kSaveInterval, [this]() -> const core::ClusterSnapshot& { return snapshot(); });
+  }
   node_ = buildNodeContext();
   reconciler_ = std::make_unique<core::Reconciler>(ports_.ipvs, ports_.addresses, ports_.conntrack,
                                                    ports_.store, clock_, node_, reconcilerOptions(config_));
@@ -63,7 +76,70 @@ core::AdoptionReport Daemon::start() {
   log::info("adopted " + std::to_string(report.adopted) + " of " + std::to_string(report.kernelServices) +
                 " virtual services found in the kernel",
             {{"KIPVS_ADOPTED", std::to_string(report.adopted)}});
+  if (keeper_ && config_.restoreAfter.count() > 0) {
+    restoreTimer_->armIn(config_.restoreAfter);
+  }
   return report;
+}
+
+void Daemon::stop() {
+  restoreTimer_->cancel();
+  if (keeper_ && status_.sourceSynced) {
+    keeper_->flush();
+  }
+}
+
+// The API server has not delivered a complete snapshot in time (DESIGN.md rule 3): program what this
+// node last knew and say so; the source's first snapshot replaces it through the normal diff.
+void Daemon::restore() {
+  if (status_.sourceSynced || !keeper_) {
+    return;
+  }
+  log::warning("no complete snapshot from the API server after " +
+               std::to_string(config_.restoreAfter.count()) + " ms; looking for the last-known-good state");
+  auto restored = keeper_->load();
+  if (!restored) {
+    return;
+  }
+  restoredDescription_ = restored->description;
+  restored_ = std::move(restored);
+  status_.restoredFromState = true;
+  log::warning(restoredDescription_ + "; SyncState is stale until the API server syncs",
+               {{"KIPVS_RESTORED_FROM", keeper_->path()}});
+  refreshNode();
+  pacer_->requestFull();
+  schedule();
+}
+
+std::string Daemon::statusLine() const {
+  if (status_.restoredFromState) {
+    return "stale: " + restoredDescription_ +
+           (status_.connected ? "; the API server has not synced yet" : "; API server unreachable");
+  }
+  if (!status_.ready) {
+    return "waiting for the first complete snapshot from the source";
+  }
+  const auto count = std::to_string(reconciler_->desired().services.size()) + " virtual services";
+  if (config_.source == SourceKind::Kubernetes && !status_.connected) {
+    return "stale: API server unreachable; keeping the last synced state (" + count + ")";
+  }
+  if (!status_.lastSyncOk) {
+    return "degraded: " + count + "; " + status_.lastError;
+  }
+  return "synced: " + count;
+}
+
+void Daemon::publishStatusLine() {
+  if (!status_.ready) {
+    return;  // READY=1 carries the first line
+  }
+  auto line = statusLine();
+  if (line != lastStatusLine_) {
+    lastStatusLine_ = std::move(line);
+    if (onStatusChanged_) {
+      onStatusChanged_();
+    }
+  }
 }
 
 void Daemon::handle(k8s::SourceEvent&& event) {
@@ -72,6 +148,7 @@ void Daemon::handle(k8s::SourceEvent&& event) {
     if (observer_ != nullptr) {
       observer_->statusChanged();
     }
+    publishStatusLine();
   }
   subscription_->handle(std::move(event));
 }
@@ -79,6 +156,14 @@ void Daemon::handle(k8s::SourceEvent&& event) {
 void Daemon::onSnapshot(const core::ClusterSnapshot& snapshot) {
   log::info("source synced: " + std::to_string(snapshot.services.size()) + " Services");
   status_.sourceSynced = true;
+  snapshotChanged_ = true;
+  restoreTimer_->cancel();
+  if (restored_) {
+    log::notice(
+        "the API server synced: replacing the restored last-known-good state (only the differences "
+        "are applied)");
+    restored_.reset();
+  }
   refreshNode();
   pacer_->requestFull();
   schedule();
@@ -87,6 +172,7 @@ void Daemon::onSnapshot(const core::ClusterSnapshot& snapshot) {
 void Daemon::onDelta(const core::ClusterSnapshot& /*snapshot*/, const k8s::Delta& delta) {
   log::debug("source delta: " + std::to_string(delta.services.size()) + " Services changed" +
              (delta.nodeChanged ? ", node changed" : ""));
+  snapshotChanged_ = true;
   for (const auto& key : delta.services) {
     pacer_->serviceChanged(key);
   }
@@ -106,6 +192,7 @@ void Daemon::onFailure(k8s::FailureReason reason, const std::string& detail) {
   if (observer_ != nullptr) {
     observer_->statusChanged();
   }
+  publishStatusLine();
 }
 
 void Daemon::reload(Config config) {
@@ -135,8 +222,8 @@ core::NodeContext Daemon::buildNodeContext() const {
   node.defaultScheduler = config_.scheduler;
   node.clusterCidrs = config_.clusterCidrs;
   node.drains = drains_;
-  if (subscription_ && snapshot().node) {
-    node.zone = snapshot().node->zone();
+  if (subscription_ && activeSnapshot().node) {
+    node.zone = activeSnapshot().node->zone();
   }
   try {
     node.nodeAddresses = ports_.localAddresses();
@@ -154,7 +241,7 @@ void Daemon::refreshNode() {
 }
 
 void Daemon::schedule() {
-  if (!status_.sourceSynced) {
+  if (!status_.sourceSynced && !restored_) {
     return;
   }
   // nextDue() may be TimePoint::min() ("at once"): compare before subtracting.
@@ -170,9 +257,9 @@ void Daemon::runDue() {
     core::ReconcileReport report;
     if (batch.full) {
       refreshNode();
-      report = reconciler_->fullSync(snapshot());
+      report = reconciler_->fullSync(activeSnapshot());
     } else {
-      report = reconciler_->syncServices(snapshot(), batch.services);
+      report = reconciler_->syncServices(activeSnapshot(), batch.services);
     }
     const auto reconciled = duration_cast<microseconds>(std::chrono::steady_clock::now() - started);
     afterSync(report, reconciled);
@@ -194,7 +281,21 @@ void Daemon::logSync(bool full, const core::ReconcileReport& report, microsecond
              {{"KIPVS_SYNC", full ? "full" : "incremental"}, {"KIPVS_IPVS_OPS", std::to_string(ops)}});
 }
 
+void Daemon::ensureIpv6Forwarding() {
+  if (ipv6ForwardingOn_ || !ports_.enableIpv6Forwarding || !hasIpv6Service(reconciler_->desired())) {
+    return;
+  }
+  try {
+    ports_.enableIpv6Forwarding();
+    ipv6ForwardingOn_ = true;  // never turned off again: other IPv6 routing on the node may rely on it
+  } catch (const std::exception& error) {
+    log::error(std::string("cannot enable IPv6 forwarding for IPv6 virtual services: ") + error.what() +
+               " (tried again after the next sync)");
+  }
+}
+
 void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration) {
+  ensureIpv6Forwarding();
   for (const auto& failure : report.failures) {
     std::ostringstream op;
     op << failure.op;
@@ -227,16 +328,28 @@ void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microse
   }
   status_.lastSyncUsec = realtimeUsec();
   ++status_.syncs;
+  const bool recovered = status_.restoredFromState && status_.sourceSynced;
+  if (recovered) {
+    status_.restoredFromState = false;
+    log::notice("synced with the API server: " + std::to_string(reconciler_->desired().services.size()) +
+                " virtual services; no longer serving the restored state");
+  }
   if (observer_ != nullptr) {
     observer_->synced(reconciler_->desired(), report, duration);
   }
   if (!status_.ready) {
     status_.ready = true;
-    log::notice("first sync complete: " + std::to_string(reconciler_->desired().services.size()) +
-                " virtual services");
+    lastStatusLine_ = statusLine();
+    log::notice(std::string(status_.restoredFromState ? "first sync (restored state)" : "first sync") +
+                " complete: " + std::to_string(reconciler_->desired().services.size()) + " virtual services");
     if (onFirstSync_) {
       onFirstSync_();
     }
+  }
+  publishStatusLine();
+  if (keeper_ && status_.sourceSynced && snapshotChanged_) {
+    snapshotChanged_ = false;  // saved now or once the interval has passed (the keeper reads it then)
+    keeper_->changed();
   }
   if (reconciler_->terminatingCount() > 0) {
     reapTimer_->armIfIdle(kReapInterval);

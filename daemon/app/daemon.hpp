@@ -13,6 +13,7 @@
 
 #include "app/config.hpp"
 #include "app/event_loop.hpp"
+#include "app/last_known_good_keeper.hpp"
 #include "core/firewall_spec.hpp"
 #include "core/ports.hpp"
 #include "core/reconciler.hpp"
@@ -29,6 +30,11 @@ struct HostPorts {
   core::StateStore& store;
   std::function<void(const core::FirewallSpec&)> applyFirewall;
   std::function<std::vector<core::IpAddress>()> localAddresses;  // NodePort candidates, kipvs0 excluded
+  // <state-dir>/last-known-good.json (source = kubernetes); null: neither saved nor restored.
+  core::StateStore* lastKnownGood = nullptr;
+  // Turns net.ipv6.conf.all.forwarding on (IPVS NAT to IPv6 pods needs it); called once, when the
+  // desired state first holds an IPv6 virtual service, and never undone. Empty: not managed.
+  std::function<void()> enableIpv6Forwarding;
 };
 
 // Where the daemon reports what it did (the D-Bus publisher in kipvsd).
@@ -56,8 +62,11 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock);
   ~Daemon() override;
 
-  // Adopts the kernel's state (writes nothing) and waits for the source's first complete snapshot.
+  // Adopts the kernel's state (writes nothing) and waits for the source's first complete snapshot; with
+  // source = kubernetes, restores the last-known-good state if that snapshot is not there in time.
   core::AdoptionReport start();
+  // Saves a pending last-known-good change (the kernel stays as programmed).
+  void stop();
   // Called on the loop's thread for every event a source posted.
   void handle(k8s::SourceEvent&& event);
 
@@ -68,13 +77,21 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   void setDrains(core::Drains drains);
 
   void setObserver(SyncObserver* observer) { observer_ = observer; }
+  // Ready: the first complete sync, from the source or from the restored last-known-good state.
   void onFirstSync(std::function<void()> callback) { onFirstSync_ = std::move(callback); }
+  // statusLine() changed after ready (restored → synced, API server lost or back, degraded, count).
+  void onStatusChanged(std::function<void()> callback) { onStatusChanged_ = std::move(callback); }
+  // For sd_notify STATUS=: what the daemon is serving and why.
+  std::string statusLine() const;
 
   const Config& config() const { return config_; }
   const DaemonStatus& status() const { return status_; }
   const core::NodeContext& nodeContext() const { return node_; }
   const core::Reconciler& reconciler() const { return *reconciler_; }
   const core::ClusterSnapshot& snapshot() const { return subscription_->cache().snapshot(); }
+  // What the last sync programmed from: the source's snapshot, or the restored one until the source syncs.
+  const core::ClusterSnapshot& activeSnapshot() const { return restored_ ? restored_->snapshot : snapshot(); }
+  const LastKnownGoodKeeper* keeper() const { return keeper_.get(); }
   const k8s::ClusterSubscription& subscription() const { return *subscription_; }
 
   // SubscriptionCallbacks
@@ -90,6 +107,9 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   static void logSync(bool full, const core::ReconcileReport& report, std::chrono::microseconds reconciled,
                       std::chrono::microseconds total);
   void refreshNode();
+  void restore();
+  void ensureIpv6Forwarding();
+  void publishStatusLine();
 
   Config config_;
   EventLoop& loop_;
@@ -102,9 +122,17 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   std::unique_ptr<k8s::ClusterSubscription> subscription_;
   std::unique_ptr<EventLoop::Timer> syncTimer_;
   std::unique_ptr<EventLoop::Timer> reapTimer_;
+  std::unique_ptr<EventLoop::Timer> restoreTimer_;
+  std::unique_ptr<LastKnownGoodKeeper> keeper_;
+  std::optional<RestoredState> restored_;  // until the source's first complete snapshot
+  std::string restoredDescription_;
+  std::string lastStatusLine_;  // the last one handed to onStatusChanged (or READY=1)
+  bool snapshotChanged_ = false;
+  bool ipv6ForwardingOn_ = false;  // since the last hand-over to the keeper
   std::optional<core::FirewallSpec> appliedFirewall_;
   SyncObserver* observer_ = nullptr;
   std::function<void()> onFirstSync_;
+  std::function<void()> onStatusChanged_;
   DaemonStatus status_;
 };
 

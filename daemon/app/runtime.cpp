@@ -41,6 +41,19 @@ void applyKernelSettings(const Config& config, ipvs::NetlinkIpvs& netlink) {
   }
 }
 
+// IPVS NAT to IPv6 pods un-NATs replies in the forward path: kipvsd turns forwarding on when it first
+// programs an IPv6 virtual service, and leaves it on.
+void enableIpv6Forwarding() {
+  constexpr const char* kKey = "net/ipv6/conf/all/forwarding";
+  const host::Sysctls sysctls;
+  const auto before = sysctls.read(kKey);
+  if (before != "1") {
+    sysctls.write(kKey, "1");
+    log::info(std::string("sysctl ") + kKey + ": " + before + " -> 1 (IPv6 virtual services are programmed)",
+              {{"KIPVS_SYSCTL", kKey}});
+  }
+}
+
 // Feeds the daemon with cluster events: the static directory or the Kubernetes API.
 class Source {
  public:
@@ -114,6 +127,7 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
   link.ensure();
   host::NetlinkConntrack conntrack;
   host::FileStateStore store(config.stateDir / "state");
+  host::FileStateStore lastKnownGood(lastKnownGoodPath(config));
   host::NftFirewall firewall;
   core::SteadyClock clock;
 
@@ -123,7 +137,9 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
                           .conntrack = conntrack,
                           .store = store,
                           .applyFirewall = [&](const core::FirewallSpec& spec) { firewall.apply(spec); },
-                          .localAddresses = [] { return host::localNodeAddresses(); }},
+                          .localAddresses = [] { return host::localNodeAddresses(); },
+                          .lastKnownGood = &lastKnownGood,
+                          .enableIpv6Forwarding = enableIpv6Forwarding},
                 clock);
 
   DaemonControl control(daemon, netlink);
@@ -149,9 +165,9 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
     if (connection) {
       connection->requestName(dbus::kBusName);  // last, once the first state is published
     }
-    notify::ready("synced: " + std::to_string(daemon.reconciler().desired().services.size()) +
-                  " virtual services");
+    notify::ready(daemon.statusLine());
   });
+  daemon.onStatusChanged([&] { notify::status(daemon.statusLine()); });
 
   k8s::EventQueue queue([&] {
     loop.post([&] {
@@ -168,7 +184,10 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
   });
   loop.onSignal(SIGINT, [&] { loop.exit(0); });
   loop.onSignal(SIGHUP, [&] {
-    notify::reloading("reloading configuration");
+    const bool ready = daemon.status().ready;
+    if (ready) {
+      notify::reloading("reloading configuration");
+    }
     if (auto next = reloadConfig()) {
       if (next->source != daemon.config().source || next->staticDir != daemon.config().staticDir) {
         log::warning("source changes need a restart; keeping the running source");
@@ -177,15 +196,20 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
       daemon.reload(std::move(*next));
       source.rescan();
     }
-    notify::ready("reloaded");
+    if (ready) {
+      notify::ready(daemon.statusLine());
+    } else {
+      notify::status(daemon.statusLine());
+    }
   });
   loop.enableWatchdog();
 
   daemon.start();
-  notify::status("waiting for the first complete snapshot from the source");
+  notify::status(daemon.statusLine());
   source.start();
   const int result = loop.run();
   source.stop();
+  daemon.stop();
   log::notice("kipvsd stopped; IPVS, kipvs0 and the firewall stay as programmed");
   return result;
 }

@@ -46,7 +46,7 @@ void ManagerObject::setStatus(const core::AgentStatus& status) {
 
 void ManagerObject::setSync(std::uint64_t lastSyncUsec) {
   std::vector<std::string> changed;
-  const auto services = static_cast<std::uint32_t>(catalog_.byKey.size());
+  const auto services = static_cast<std::uint32_t>(catalog_.published.size());
   if (lastSyncUsec != lastSyncUsec_)
     changed.emplace_back("LastSyncUsec");
   if (services != serviceCount_)
@@ -65,6 +65,10 @@ void ManagerObject::emitServiceChange(const std::string& path, const std::string
   emitServiceChanged(sdbus::ObjectPath(path), key, change);
 }
 
+SdBusRef ManagerObject::rawBus() {
+  return rawBusOf(getObject(), kInterface, "ServiceChanged");
+}
+
 void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added,
                                       std::uint32_t removed, std::uint32_t changed) {
   Manager_adaptor::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
@@ -73,18 +77,21 @@ void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint
 
 std::vector<ServiceEntryWire> ManagerObject::ListVirtualServices() {
   std::vector<ServiceEntryWire> out;
-  out.reserve(catalog_.byKey.size());
-  for (const auto& [key, object] : catalog_.byKey)
-    out.push_back(toWire(object->path(), object->value()));
+  out.reserve(catalog_.published.size());
+  for (const auto& [key, shown] : catalog_.published) {
+    if (const auto* value = catalog_.find(key))
+      out.push_back(toWire(servicePath(key), *value));
+  }
   return out;
 }
 
 ServiceEntryWire ManagerObject::GetVirtualService(const std::string& key) {
-  requireKey(key);
-  const auto it = catalog_.byText.find(key);
-  if (it == catalog_.byText.end())
+  const auto parsed = requireKey(key);
+  // Only the canonical spelling (VirtualServiceKey::toString) names a service, as it always did.
+  const auto* value = parsed.toString() == key ? catalog_.find(parsed) : nullptr;
+  if (value == nullptr)
     throw sdbus::Error(dbus::kErrorNotFound, "no virtual service " + key);
-  return toWire(it->second->path(), it->second->value());
+  return toWire(servicePath(parsed), *value);
 }
 
 std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics() {
@@ -93,7 +100,7 @@ std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics(
     std::vector<sdbus::Struct<std::string, StatsWire>> out;
     out.reserve(all.size());
     for (const auto& [key, stats] : all) {
-      if (catalog_.byKey.contains(key))
+      if (catalog_.published.contains(key))
         out.emplace_back(key.toString(), toWire(stats));
     }
     return out;
@@ -105,7 +112,7 @@ std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics(
 std::tuple<std::string, std::string, std::vector<VerdictWire>> ManagerObject::Explain(
     const std::string& address, const std::uint16_t& port, const std::string& protocol) {
   const auto key = requireEndpointKey(address, port, protocol);
-  if (!catalog_.byKey.contains(key))
+  if (!catalog_.published.contains(key))
     throw sdbus::Error(dbus::kErrorNotFound, "no virtual service " + key.toString());
   try {
     const auto explanation = control_.explain(key);

@@ -11,6 +11,7 @@
 
 #include "bus/caller_policy.hpp"
 #include "bus/catalog.hpp"
+#include "bus/raw_bus.hpp"
 #include "bus/wire.hpp"
 #include "core/control_port.hpp"
 #include "dbus/manager_adaptor.h"
@@ -32,6 +33,9 @@ class ManagerObject final
   void setSync(std::uint64_t lastSyncUsec);  // also refreshes the counts from the catalog
 
   void emitServiceChange(const std::string& path, const std::string& key, const std::string& change);
+
+  // The sd_bus under this object's connection (see raw_bus.hpp).
+  SdBusRef rawBus();
   void emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added, std::uint32_t removed,
                          std::uint32_t changed);
 

@@ -251,11 +251,16 @@ PrivateBus startBus(const std::string& dir) {
          "    <allow receive_type=\"method_return\"/>\n    <allow receive_type=\"error\"/>\n"
          "  </policy>\n</busconfig>\n";
   PrivateBus bus;
-  bus.pid = spawn({"dbus-daemon", "--nofork", "--nopidfile", "--nosyslog", "--config-file=" + config}, "", {},
-                  dir + "/dbus-daemon.log");
+  // Ready once it prints its address (its socket exists a little earlier, before it listens).
+  const std::string log = dir + "/dbus-daemon.log";
+  bus.pid = spawn({"dbus-daemon", "--nofork", "--nopidfile", "--nosyslog", "--print-address=1",
+                   "--config-file=" + config},
+                  "", {}, log);
   bus.address = "unix:path=" + socket;
   for (int i = 0; i < 500; ++i) {
-    if (std::filesystem::exists(socket)) {
+    std::stringstream printed;
+    printed << std::ifstream(log).rdbuf();
+    if (printed.str().find("unix:") != std::string::npos) {
       return bus;
     }
     int status = 0;
@@ -264,7 +269,7 @@ PrivateBus startBus(const std::string& dir) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  die("dbus-daemon did not create " + socket + " within 10 s");
+  die("dbus-daemon printed no address within 10 s; see " + log);
 }
 
 void LogTail::skipToEnd() {

@@ -16,6 +16,17 @@ TEST(Config, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(config.syncPeriod, milliseconds(30'000));
   EXPECT_EQ(config.minSyncPeriod, milliseconds(1'000));
   EXPECT_EQ(config.stateDir, "/var/lib/kipvs");
+  EXPECT_EQ(config.restoreAfter, milliseconds(10'000));
+  EXPECT_EQ(lastKnownGoodPath(config), "/var/lib/kipvs/last-known-good.json");
+}
+
+TEST(Config, RestoreAfterTakesADurationAndZeroDisablesIt) {
+  Config config;
+  EXPECT_FALSE(applyConfigOverride(config, "restore-after=45s").has_value());
+  EXPECT_EQ(config.restoreAfter, milliseconds(45'000));
+  EXPECT_FALSE(applyConfigOverride(config, "restore-after=0s").has_value());
+  EXPECT_EQ(config.restoreAfter, milliseconds(0));
+  EXPECT_TRUE(applyConfigOverride(config, "restore-after=soon").has_value());
 }
 
 TEST(Config, AppliesEveryKindOfValue) {

@@ -35,7 +35,9 @@ class DaemonTest : public ::testing::Test {
                      .conntrack = conntrack_,
                      .store = store_,
                      .applyFirewall = [this](const core::FirewallSpec& spec) { firewalls_.push_back(spec); },
-                     .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; }};
+                     .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
+                     .lastKnownGood = nullptr,
+                     .enableIpv6Forwarding = {}};
   }
 
   static k8s::SourceEvent listed(k8s::ResourceKind kind, std::vector<k8s::Object> items) {
