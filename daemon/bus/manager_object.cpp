@@ -6,7 +6,7 @@
 namespace kipvs::bus {
 
 namespace {
-constexpr const char* kInterface = org::kipvs::Proxy1::Manager_adaptor::INTERFACE_NAME;
+constexpr const char* kInterface = ManagerInterface::INTERFACE_NAME;
 }
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, const Catalog& catalog,
@@ -83,19 +83,21 @@ SdBusRef ManagerObject::rawBus() {
 
 void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added,
                                       std::uint32_t removed, std::uint32_t changed) {
-  Manager_adaptor::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
-                                     report.failedOps);
+  ManagerInterface::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
+                                      report.failedOps);
 }
 
-std::vector<ServiceEntryWire> ManagerObject::ListVirtualServices() {
-  std::vector<ServiceEntryWire> out;
-  out.reserve(catalog_.published.size());
+void ManagerObject::ListVirtualServices(sdbus::MethodCall call) {
+  // One entry at a time into the reply: never the whole table twice (see manager_interface.hpp).
+  auto reply = call.createReply();
+  reply.openContainer(sdbus::signature_of<ServiceEntryWire>::str());
   for (const auto& [key, shown] : catalog_.published) {
     if (const auto* value = catalog_.find(key)) {
-      out.push_back(toWire(servicePath(key), *value));
+      reply << toWire(servicePath(key), *value);
     }
   }
-  return out;
+  reply.closeContainer();
+  reply.send();
 }
 
 ServiceEntryWire ManagerObject::GetVirtualService(const std::string& key) {
