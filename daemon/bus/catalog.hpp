@@ -21,8 +21,9 @@ struct Catalog {
 
   // The value of a published virtual service; nullptr when it is not published.
   const core::DesiredVirtualService* find(const core::VirtualServiceKey& key) const {
-    if (state == nullptr || !published.contains(key))
+    if (state == nullptr || !published.contains(key)) {
       return nullptr;
+    }
     const auto it = state->services.find(key);
     return it == state->services.end() ? nullptr : &it->second;
   }

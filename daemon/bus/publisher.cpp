@@ -55,8 +55,9 @@ SdbusPublisher::Changes SdbusPublisher::publish(const core::DesiredState& state,
     catalog_.realServerCount = catalog_.realServerCount - it->second.realCount + shown.realCount;
     it->second = shown;
     // A change only in fields the contract does not show (netmask, bound address) signals nothing.
-    if (changed.empty())
+    if (changed.empty()) {
       continue;
+    }
     const auto path = servicePath(key);
     services_->changed(path, std::move(changed));
     manager_->emitServiceChange(path, key.toString(), "changed");

@@ -24,8 +24,9 @@ SdBusRef rawBusOf(sdbus::IObject& object, const char* interface, const char* sig
   const auto message = object.createSignal(interface, signal);
   auto* raw = static_cast<sd_bus_message*>(MessageAccess::rawMessage(message));
   sd_bus* bus = raw != nullptr ? sd_bus_message_get_bus(raw) : nullptr;
-  if (bus == nullptr)
+  if (bus == nullptr) {
     throw std::runtime_error("cannot reach the sd_bus under the sdbus-c++ connection");
+  }
   const char* unique = nullptr;
   if (sd_bus_get_unique_name(bus, &unique) < 0 || unique == nullptr ||
       object.getConnection().getUniqueName() != unique) {

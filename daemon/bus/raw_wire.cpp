@@ -11,8 +11,9 @@ namespace kipvs::bus {
 namespace {
 
 void check(int rc, const char* what) {
-  if (rc < 0)
+  if (rc < 0) {
     throw std::system_error(-rc, std::generic_category(), std::string("sd-bus: appending ") + what);
+  }
 }
 
 void appendText(sd_bus_message* m, const std::string& text) {
@@ -28,8 +29,9 @@ void appendCounters(sd_bus_message* m, const core::IpvsStats& s) {
 
 void appendFlags(sd_bus_message* m, std::uint32_t flags) {
   check(sd_bus_message_open_container(m, 'a', "s"), "Flags");
-  for (const auto& name : flagNames(flags))
+  for (const auto& name : flagNames(flags)) {
     appendText(m, name);
+  }
   check(sd_bus_message_close_container(m), "Flags");
 }
 

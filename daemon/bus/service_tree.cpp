@@ -34,8 +34,9 @@ int getProperty(sd_bus* /*bus*/, const char* /*path*/, const char* /*interface*/
                 sd_bus_message* reply, void* found, sd_bus_error* error) {
   try {
     const auto& value = *static_cast<const core::DesiredVirtualService*>(found);
-    if (!appendProperty(reply, property, value))
+    if (!appendProperty(reply, property, value)) {
       return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", property);
+    }
     return 1;
   } catch (...) {
     return replyError(error, "reading a virtual service property");
@@ -57,14 +58,16 @@ int getStats(sd_bus_message* call, void* found, sd_bus_error* error) {
     const auto status = tree.readStatus(key);
     sd_bus_message* reply = nullptr;
     int rc = sd_bus_message_new_method_return(call, &reply);
-    if (rc < 0)
+    if (rc < 0) {
       throw std::system_error(-rc, std::generic_category(), "sd-bus: a method return");
+    }
     const std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> owned(reply,
                                                                                  &sd_bus_message_unref);
     appendStats(reply, status);
     rc = sd_bus_send(nullptr, reply, nullptr);
-    if (rc < 0)
+    if (rc < 0) {
       throw std::system_error(-rc, std::generic_category(), "sd-bus: sending the reply");
+    }
     return 1;
   } catch (...) {
     return replyError(error, ("reading kernel counters of " + key.toString()).c_str());
@@ -98,9 +101,10 @@ ServiceTree::ServiceTree(SdBusRef bus, const Catalog& catalog, core::ControlPort
     : bus_(std::move(bus)), catalog_(catalog), control_(control) {
   int rc = sd_bus_add_fallback_vtable(bus_.get(), &vtableSlot_, dbus::kServicePathPrefix, kInterface, kVtable,
                                       &ServiceTree::find, this);
-  if (rc < 0)
+  if (rc < 0) {
     throw std::system_error(-rc, std::generic_category(),
                             "sd_bus_add_fallback_vtable(" + std::string(dbus::kServicePathPrefix) + ")");
+  }
   rc = sd_bus_add_node_enumerator(bus_.get(), &enumeratorSlot_, dbus::kServicePathPrefix,
                                   &ServiceTree::enumerate, this);
   if (rc < 0) {
@@ -122,8 +126,9 @@ core::LiveServiceStatus ServiceTree::readStatus(const core::VirtualServiceKey& k
   } catch (...) {
     rethrowAsBusError("reading kernel counters of " + key.toString());
   }
-  if (!status)
+  if (!status) {
     throw sdbus::Error(dbus::kErrorUnavailable, "the kernel has no virtual service " + key.toString());
+  }
   return std::move(*status);
 }
 
@@ -132,16 +137,19 @@ int ServiceTree::find(sd_bus* /*bus*/, const char* path, const char* /*interface
   try {
     char* raw = nullptr;
     const int rc = sd_bus_path_decode(path, dbus::kServicePathPrefix, &raw);
-    if (rc <= 0)
+    if (rc <= 0) {
       return rc;  // not below the prefix (the prefix itself, or deeper): no object
+    }
     const std::unique_ptr<char, decltype(&std::free)> text(raw, &std::free);
     const auto key = parseKey(text.get());
     // Only the canonical spelling is an object: one path per virtual service.
-    if (!key || key->toString() != text.get())
+    if (!key || key->toString() != text.get()) {
       return 0;
+    }
     const auto* value = static_cast<const ServiceTree*>(self)->catalog_.find(*key);
-    if (value == nullptr)
+    if (value == nullptr) {
       return 0;
+    }
     *found = const_cast<core::DesiredVirtualService*>(value);
     return 1;
   } catch (...) {
@@ -154,19 +162,22 @@ int ServiceTree::enumerate(sd_bus* /*bus*/, const char* /*prefix*/, void* self, 
   const auto& catalog = static_cast<const ServiceTree*>(self)->catalog_;
   // sd-bus takes ownership of a NULL-terminated malloc'd array of malloc'd strings.
   auto** list = static_cast<char**>(std::calloc(catalog.published.size() + 1, sizeof(char*)));
-  if (list == nullptr)
+  if (list == nullptr) {
     return -ENOMEM;
+  }
   std::size_t n = 0;
   try {
     for (const auto& [key, shown] : catalog.published) {
       list[n] = strdup(servicePath(key).c_str());
-      if (list[n] == nullptr)
+      if (list[n] == nullptr) {
         throw std::bad_alloc();
+      }
       ++n;
     }
   } catch (...) {
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
       std::free(list[i]);
+    }
     std::free(list);
     return replyError(error, "listing the virtual service paths");
   }
@@ -176,22 +187,25 @@ int ServiceTree::enumerate(sd_bus* /*bus*/, const char* /*prefix*/, void* self, 
 
 void ServiceTree::announce(const std::string& path) {
   const int rc = sd_bus_emit_interfaces_added(bus_.get(), path.c_str(), kInterface, nullptr);
-  if (rc < 0)
+  if (rc < 0) {
     throw std::system_error(-rc, std::generic_category(), "InterfacesAdded for " + path);
+  }
 }
 
 void ServiceTree::retract(const std::string& path) {
   const int rc = sd_bus_emit_interfaces_removed(bus_.get(), path.c_str(), kInterface, nullptr);
-  if (rc < 0)
+  if (rc < 0) {
     throw std::system_error(-rc, std::generic_category(), "InterfacesRemoved for " + path);
+  }
 }
 
 void ServiceTree::changed(const std::string& path, std::vector<const char*> properties) {
   properties.push_back(nullptr);
   const int rc = sd_bus_emit_properties_changed_strv(bus_.get(), path.c_str(), kInterface,
                                                      const_cast<char**>(properties.data()));
-  if (rc < 0)
+  if (rc < 0) {
     throw std::system_error(-rc, std::generic_category(), "PropertiesChanged for " + path);
+  }
 }
 
 }  // namespace kipvs::bus

@@ -72,24 +72,33 @@ Shown shownOf(const core::DesiredVirtualService& value) {
 
 std::vector<const char*> changedProperties(const Shown& was, const Shown& now) {
   std::vector<const char*> changed;
-  if (now.ns != was.ns)
+  if (now.ns != was.ns) {
     changed.push_back("Namespace");
-  if (now.name != was.name)
+  }
+  if (now.name != was.name) {
     changed.push_back("Name");
-  if (now.portName != was.portName)
+  }
+  if (now.portName != was.portName) {
     changed.push_back("PortName");
-  if (now.kind != was.kind)
+  }
+  if (now.kind != was.kind) {
     changed.push_back("Kind");
-  if (now.scheduler != was.scheduler)
+  }
+  if (now.scheduler != was.scheduler) {
     changed.push_back("Scheduler");
-  if (now.flags != was.flags)
+  }
+  if (now.flags != was.flags) {
     changed.push_back("Flags");
-  if (now.persistence != was.persistence)
+  }
+  if (now.persistence != was.persistence) {
     changed.push_back("PersistenceTimeout");
-  if (now.problem != was.problem)
+  }
+  if (now.problem != was.problem) {
     changed.push_back("Problem");
-  if (now.realServers != was.realServers)
+  }
+  if (now.realServers != was.realServers) {
     changed.push_back("RealServers");
+  }
   return changed;
 }
 

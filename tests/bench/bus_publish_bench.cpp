@@ -7,6 +7,8 @@
 //   heap  = bytes malloc has handed out and not had back (mallinfo2, all arenas)
 //   rss   = VmRSS of this process
 //   peak  = VmHWM while publishing, above the RSS before it (the signal burst included)
+//   list peak = VmHWM while answering ListVirtualServices (one reply with everything), above the RSS
+//               before the call
 
 #include <malloc.h>
 
@@ -28,8 +30,9 @@ long statusKiB(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.starts_with(field))
+    if (line.starts_with(field)) {
       return std::stol(line.substr(std::string(field).size()));
+    }
   }
   return -1;
 }
@@ -81,6 +84,8 @@ int main(int argc, char** argv) {
   const double publishSeconds = secondsSince(published);
   const double peakMiB = static_cast<double>(statusKiB("VmHWM:")) / 1024.0 - before.rssMiB;
 
+  const auto idle = settle();
+  resetPeak();
   const auto listed = std::chrono::steady_clock::now();
   std::size_t listBytes = 0;
   {
@@ -94,6 +99,7 @@ int main(int argc, char** argv) {
     listBytes = list.out.size();
   }
   const double listSeconds = secondsSince(listed);
+  const double listPeakMiB = static_cast<double>(statusKiB("VmHWM:")) / 1024.0 - idle.rssMiB;
   server.run([](kipvs::bus::SdbusPublisher&) {});  // the loop is idle again: the reply is out
   const auto after = settle();
 
@@ -102,6 +108,7 @@ int main(int argc, char** argv) {
   std::printf("bus_publisher_mib_%s: %.1f\n", k.c_str(), after.rssMiB - before.rssMiB);
   std::printf("bus_publisher_heap_mib_%s: %.1f\n", k.c_str(), after.heapMiB - before.heapMiB);
   std::printf("bus_publisher_peak_mib_%s: %.1f\n", k.c_str(), peakMiB);
+  std::printf("bus_list_peak_mib_%s: %.1f\n", k.c_str(), listPeakMiB);
   std::printf("bus_publish_seconds_%s: %.2f\n", k.c_str(), publishSeconds);
   std::printf("kipvsctl_list_json_seconds_%s: %.2f (%zu bytes)\n", k.c_str(), listSeconds, listBytes);
   return 0;

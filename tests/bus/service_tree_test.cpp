@@ -21,7 +21,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::string kUnknownObject = "org.freedesktop.DBus.Error.UnknownObject";
+constexpr const char* kUnknownObject = "org.freedesktop.DBus.Error.UnknownObject";
 
 std::string errorName(const std::function<void()>& call) {
   try {
@@ -35,12 +35,15 @@ std::string errorName(const std::function<void()>& call) {
 std::size_t countLines(const std::string& text, const std::string& prefix) {
   std::istringstream in(text);
   std::size_t n = 0;
-  for (std::string line; std::getline(in, line);)
+  for (std::string line; std::getline(in, line);) {
     n += line.starts_with(prefix) ? 1 : 0;
+  }
   return n;
 }
 
-const std::string kApiPath = bus::servicePath(tcpKey("10.96.0.1", 443));
+std::string apiPath() {
+  return bus::servicePath(tcpKey("10.96.0.1", 443));
+}
 
 TEST(ServiceTree, ThousandsOfServicesEachResolveFromTheirPath) {
   constexpr std::size_t kServices = 3000;
@@ -75,21 +78,21 @@ TEST(ServiceTree, PathsOfNoPublishedServiceAreUnknownObjects) {
            bus::servicePath(tcpKey("10.96.0.99", 443)),    // a key, not published
            prefix + "/nope",                               // not a key
            prefix + "/TCP_20_5bfd00_3a0_3a_3a20_5d_3a80",  // "TCP [fd00:0::20]:80": published, not canonical
-           kApiPath + "/deeper",                           // below a service
+           apiPath() + "/deeper",                          // below a service
        }) {
     ServiceClient client(bus.address(), path);
     EXPECT_EQ(errorName([&] { client.Key(); }), kUnknownObject) << path;
     EXPECT_EQ(errorName([&] { client.GetStats(); }), kUnknownObject) << path;
     EXPECT_EQ(errorName([&] { client.GetAll("org.kipvs.Proxy1.VirtualService"); }), kUnknownObject) << path;
   }
-  ServiceClient api(bus.address(), kApiPath);
+  ServiceClient api(bus.address(), apiPath());
   EXPECT_EQ(api.Key(), "TCP 10.96.0.1:443");  // the server is unharmed
 }
 
 TEST(ServiceTree, PropertiesChangedCarriesOnlyWhatTheContractShows) {
   PrivateBus bus;
   TestServer server(bus.address(), knownState());
-  ServiceClient api(bus.address(), kApiPath);
+  ServiceClient api(bus.address(), apiPath());
   auto state = knownState();
   auto& value = state.services.at(tcpKey("10.96.0.1", 443));
   value.reals.front().server.weight = 5;
@@ -115,25 +118,25 @@ TEST(ServiceTree, RemovalUnpublishesAndAddingAgainPublishes) {
   PrivateBus bus;
   TestServer server(bus.address(), knownState());
   ManagerClient manager(bus.address());
-  ServiceClient api(bus.address(), kApiPath);
+  ServiceClient api(bus.address(), apiPath());
   auto without = knownState();
   without.services.erase(tcpKey("10.96.0.1", 443));
   EXPECT_EQ(server.publish(without, {.finishedUsec = 2}).removed, 1U);
-  EXPECT_TRUE(manager.events.waitFor("InterfacesRemoved " + kApiPath + " org.kipvs.Proxy1.VirtualService"));
+  EXPECT_TRUE(manager.events.waitFor("InterfacesRemoved " + apiPath() + " org.kipvs.Proxy1.VirtualService"));
   EXPECT_EQ(errorName([&] { api.Key(); }), kUnknownObject);
   EXPECT_EQ(manager.GetManagedObjects().size(), 2U);
   EXPECT_EQ(manager.ListVirtualServices().size(), 2U);
   EXPECT_EQ(manager.RealServerCount(), 2U);
   auto tree = runProcess({"busctl", "--address=" + bus.address(), "tree", "--list", dbus::kBusName});
-  EXPECT_THAT(tree.out, Not(HasSubstr(kApiPath)));
+  EXPECT_THAT(tree.out, Not(HasSubstr(apiPath())));
 
   EXPECT_EQ(server.publish(knownState(), {.finishedUsec = 3}).added, 1U);
-  EXPECT_TRUE(manager.events.waitFor("InterfacesAdded " + kApiPath +
+  EXPECT_TRUE(manager.events.waitFor("InterfacesAdded " + apiPath() +
                                      " org.kipvs.Proxy1.VirtualService TCP 10.96.0.1:443"));
   EXPECT_EQ(api.Name(), "kubernetes");
   EXPECT_EQ(manager.RealServerCount(), 4U);
   tree = runProcess({"busctl", "--address=" + bus.address(), "tree", "--list", dbus::kBusName});
-  EXPECT_THAT(tree.out, HasSubstr(kApiPath));
+  EXPECT_THAT(tree.out, HasSubstr(apiPath()));
 }
 
 TEST(ServiceTree, IntrospectionOfTheServicesNodeListsEveryChild) {
