@@ -59,8 +59,9 @@ const char* kSystemRules = R"(
 
 PrivateBus::PrivateBus(Policy policy) {
   char pattern[] = "/tmp/kipvs-bus-XXXXXX";
-  if (mkdtemp(pattern) == nullptr)
+  if (mkdtemp(pattern) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  }
   dir_ = pattern;
   chmod(dir_.c_str(), 0755);  // callers run as other users in the policy tests
   const std::string socket = dir_ + "/socket";
@@ -74,13 +75,15 @@ PrivateBus::PrivateBus(Policy policy) {
         << (policy == Policy::System ? kSystemRules : kOpenRules) << "</busconfig>\n";
   }
   pid_ = fork();
-  if (pid_ < 0)
+  if (pid_ < 0) {
     throw std::system_error(errno, std::generic_category(), "fork");
+  }
   if (pid_ == 0) {
     const std::string arg = "--config-file=" + config;
     const std::string log = dir_ + "/daemon.log";  // keeps its warnings out of the test output
-    if (freopen(log.c_str(), "w", stderr) == nullptr)
+    if (freopen(log.c_str(), "w", stderr) == nullptr) {
       _exit(126);
+    }
     execlp("dbus-daemon", "dbus-daemon", "--nofork", "--nopidfile", "--nosyslog", arg.c_str(),
            static_cast<char*>(nullptr));
     _exit(127);
@@ -89,8 +92,9 @@ PrivateBus::PrivateBus(Policy policy) {
   // Ready when the socket exists; a daemon that died (bad config) is reported at once.
   for (int i = 0; i < 500; ++i) {
     struct stat st {};
-    if (stat(socket.c_str(), &st) == 0)
+    if (stat(socket.c_str(), &st) == 0) {
       return;
+    }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -15,19 +15,21 @@ namespace kipvs::test {
 
 TestServer::TestServer(std::string address, core::DesiredState initial) {
   wakeFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wakeFd_ < 0)
+  if (wakeFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
   std::promise<void> started;
   auto ready = started.get_future();
   post([&started] { started.set_value(); });  // runs once the loop is up
-  thread_ = std::thread([this, a = std::move(address), s = std::move(initial)]() mutable {
+  thread_ = std::thread([this, a = std::move(address), s = std::move(initial)] {
     try {
-      loop(std::move(a), std::move(s));
+      loop(a, s);
     } catch (...) {
       startError_ = std::current_exception();
       const std::lock_guard lock(mutex_);
-      for (auto& task : tasks_)
+      for (auto& task : tasks_) {
         task();  // releases the constructor
+      }
       tasks_.clear();
     }
   });
@@ -73,7 +75,7 @@ void TestServer::run(std::function<void(bus::SdbusPublisher&)> task) {
   finished.get();
 }
 
-void TestServer::loop(std::string address, core::DesiredState initial) {
+void TestServer::loop(const std::string& address, const core::DesiredState& initial) {
   auto connection = sdbus::createSessionBusConnectionWithAddress(address);
   bus::SdbusPublisher publisher(*connection, control_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
                                 dbus::kVersion);
@@ -86,12 +88,14 @@ void TestServer::loop(std::string address, core::DesiredState initial) {
     std::vector<std::function<void()>> tasks;
     {
       const std::lock_guard lock(mutex_);
-      if (stop_)
+      if (stop_) {
         break;
+      }
       tasks.swap(tasks_);
     }
-    for (auto& task : tasks)
+    for (auto& task : tasks) {
       task();
+    }
     pump.dispatch();
     const auto wait = pump.pollData();
     pollfd fds[2] = {{.fd = wait.fd, .events = wait.events, .revents = 0},
