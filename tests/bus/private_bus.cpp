@@ -89,10 +89,12 @@ PrivateBus::PrivateBus(Policy policy) {
     _exit(127);
   }
   address_ = "unix:path=" + socket;
-  // Ready when the socket exists; a daemon that died (bad config) is reported at once.
+  // Ready when the socket is open to everyone: dbus-daemon binds, listens and only then chmods it to
+  // 0777, so a socket that merely exists may still refuse connections (ECONNREFUSED, or EACCES for the
+  // policy tests' other users). A daemon that died (bad config) is reported at once.
   for (int i = 0; i < 500; ++i) {
     struct stat st {};
-    if (stat(socket.c_str(), &st) == 0) {
+    if (stat(socket.c_str(), &st) == 0 && (st.st_mode & 0777) == 0777) {
       return;
     }
     int status = 0;
