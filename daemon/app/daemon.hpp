@@ -104,6 +104,8 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   void schedule();
   void runDue();
   void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration);
+  static void logSync(bool full, const core::ReconcileReport& report, std::chrono::microseconds reconciled,
+                      std::chrono::microseconds total);
   void refreshNode();
   void restore();
   void ensureIpv6Forwarding();

@@ -21,9 +21,9 @@ TestServer::TestServer(std::string address, core::DesiredState initial) {
   std::promise<void> started;
   auto ready = started.get_future();
   post([&started] { started.set_value(); });  // runs once the loop is up
-  thread_ = std::thread([this, a = std::move(address), s = std::move(initial)] {
+  thread_ = std::thread([this, a = std::move(address), s = std::move(initial)]() mutable {
     try {
-      loop(a, s);
+      loop(std::move(a), std::move(s));
     } catch (...) {
       startError_ = std::current_exception();
       const std::lock_guard lock(mutex_);
@@ -75,12 +75,23 @@ void TestServer::run(std::function<void(bus::SdbusPublisher&)> task) {
   finished.get();
 }
 
-void TestServer::loop(const std::string& address, const core::DesiredState& initial) {
+bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const core::SyncSummary& summary) {
+  bus::SdbusPublisher::Changes changes;
+  run([&](bus::SdbusPublisher& publisher) {
+    auto next = std::make_unique<core::DesiredState>(std::move(state));
+    changes = publisher.publish(*next, summary);
+    state_ = std::move(next);  // the previous state is no longer read
+  });
+  return changes;
+}
+
+void TestServer::loop(std::string address, core::DesiredState initial) {
   auto connection = sdbus::createSessionBusConnectionWithAddress(address);
   bus::SdbusPublisher publisher(*connection, control_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
                                 dbus::kVersion);
   publisher.setStatus(knownStatus());
-  publisher.publish(initial, {.finishedUsec = 1700000000000000, .durationUsec = 1500, .failedOps = 0});
+  state_ = std::make_unique<core::DesiredState>(std::move(initial));
+  publisher.publish(*state_, {.finishedUsec = 1700000000000000, .durationUsec = 1500, .failedOps = 0});
   connection->requestName(dbus::kBusName);  // last, as the daemon does
   publisher_ = &publisher;
   bus::BusPump pump(*connection);
