@@ -123,8 +123,9 @@ std::string_view jsonDescription() {
 
 const CommandSpec* findCommand(std::string_view name) {
   for (const auto& command : kCommands) {
-    if (command.name == name)
+    if (command.name == name) {
       return &command;
+    }
   }
   return nullptr;
 }

@@ -29,16 +29,18 @@ void expectArgs(const std::string& command, const std::vector<std::string>& args
 
 Selection requireSelection(const std::string& text) {
   auto selection = parseSelection(text);
-  if (!selection)
+  if (!selection) {
     throw UsageError("'" + text + "' is neither ns/name[:port], address:port nor a key");
+  }
   return *selection;
 }
 
 std::vector<ServiceRow> selected(ManagerProxy& manager, const std::string& text) {
   const auto selection = requireSelection(text);
   auto rows = select(manager.services(), selection);
-  if (rows.empty())
+  if (rows.empty()) {
     throw NothingMatched("no virtual service matches '" + text + "'");
+  }
   return rows;
 }
 
@@ -63,8 +65,9 @@ std::optional<ServiceStats> liveStats(sdbus::IConnection& connection, const Serv
   try {
     return ServiceProxy(connection, row.path).stats();
   } catch (const sdbus::Error& e) {
-    if (e.getName() == dbus::kErrorUnavailable)
+    if (e.getName() == dbus::kErrorUnavailable) {
       return std::nullopt;  // shown as "no kernel counters"
+    }
     throw;
   }
 }
@@ -74,8 +77,9 @@ int drainCommand(ManagerProxy& manager, const std::string& command, const std::v
   expectArgs(command, args, 1, 2);
   const std::string& scope = args[0];
   const std::string target = args.size() > 1 ? args[1] : "";
-  if (scope != "node" && target.empty())
+  if (scope != "node" && target.empty()) {
     throw UsageError("'" + command + " " + scope + "' needs a target");
+  }
   const auto affected = command == "drain" ? manager.Drain(scope, target) : manager.Undrain(scope, target);
   printOk(options,
           std::string(command == "drain" ? "drained " : "released ") + std::to_string(affected) +
@@ -126,16 +130,19 @@ int runCommand(const std::string& name, const std::vector<std::string>& args, co
     auto rows = selected(manager, args[0]);
     if (args.size() == 2) {
       std::string protocol = args[1];
-      for (auto& c : protocol)
+      for (auto& c : protocol) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
       std::erase_if(rows, [&](const ServiceRow& row) { return row.protocol != protocol; });
-      if (rows.empty())
+      if (rows.empty()) {
         throw NothingMatched("no " + protocol + " virtual service matches '" + args[0] + "'");
+      }
     }
     std::vector<ExplainView> views;
     for (const auto& row : rows) {
-      if (row.fwmark == 0)
+      if (row.fwmark == 0) {
         views.push_back(manager.explain(row.address, row.port, row.protocol));
+      }
     }
     options.json ? renderExplainJson(out, views) : renderExplain(out, views, options.style);
   } else if (name == "watch") {

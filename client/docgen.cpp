@@ -25,8 +25,9 @@ std::string roff(std::string_view text) {
       out += c;
     }
   }
-  if (!out.empty() && (out.front() == '.' || out.front() == '\''))
+  if (!out.empty() && (out.front() == '.' || out.front() == '\'')) {
     out.insert(0, "\\&");
+  }
   return out;
 }
 
@@ -43,25 +44,30 @@ void man() {
   for (const auto& c : commands()) {
     std::cout << ".TP\n.B " << roff(c.name) << (c.synopsis.empty() ? "" : " ") << roff(c.synopsis) << '\n'
               << roff(c.summary) << ".\n";
-    if (!c.details.empty())
+    if (!c.details.empty()) {
       std::cout << roff(c.details) << '\n';
+    }
   }
   std::cout << ".SH OPTIONS\n";
-  for (const auto& o : globalOptions())
+  for (const auto& o : globalOptions()) {
     std::cout << ".TP\n.B " << roff(o.name) << '\n' << roff(o.help) << ".\n";
+  }
   std::cout << ".SH JSON OUTPUT\n" << roff(jsonDescription()) << '\n' << ".SH EXIT STATUS\n";
-  for (const auto& e : exitCodes())
+  for (const auto& e : exitCodes()) {
     std::cout << ".TP\n.B " << e.code << '\n' << roff(e.meaning) << ".\n";
+  }
   std::cout << ".SH SEE ALSO\n.BR kipvsd (8),\n.BR busctl (1),\n.BR ipvsadm (8)\n";
 }
 
 void bash() {
   std::string names;
   std::string options;
-  for (const auto& c : commands())
+  for (const auto& c : commands()) {
     names += std::string(names.empty() ? "" : " ") + std::string(c.name);
-  for (const auto& o : globalOptions())
+  }
+  for (const auto& o : globalOptions()) {
     options += std::string(options.empty() ? "" : " ") + std::string(o.name);
+  }
   std::cout << "# bash completion for kipvsctl, generated from client/cli_spec.cpp\n"
             << "_kipvsctl() {\n"
             << "  local cur=${COMP_WORDS[COMP_CWORD]} command= i\n"

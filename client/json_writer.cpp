@@ -10,8 +10,9 @@ void JsonWriter::separate() {
     return;
   }
   if (!first_.empty()) {
-    if (!first_.back())
+    if (!first_.back()) {
       out_ << ',';
+    }
     first_.back() = false;
   }
 }

@@ -25,11 +25,13 @@ void printHelp() {
     std::cout << "  " << head << "\n      " << c.summary << '\n';
   }
   std::cout << "\nOptions:\n";
-  for (const auto& o : globalOptions())
+  for (const auto& o : globalOptions()) {
     std::cout << "  " << o.name << std::string(14 - o.name.size(), ' ') << o.help << '\n';
+  }
   std::cout << "\nExit codes:\n";
-  for (const auto& e : exitCodes())
+  for (const auto& e : exitCodes()) {
     std::cout << "  " << e.code << "  " << e.meaning << '\n';
+  }
 }
 
 int fail(bool json, int code, const std::string& name, const std::string& message) {
@@ -51,12 +53,15 @@ int fail(bool json, int code, const std::string& name, const std::string& messag
 
 int exitCodeFor(const std::string& name) {
   namespace d = kipvs::dbus;
-  if (name == d::kErrorNotFound)
+  if (name == d::kErrorNotFound) {
     return kExitNotFound;
-  if (name == d::kErrorAccessDenied || name == "org.freedesktop.DBus.Error.AccessDenied")
+  }
+  if (name == d::kErrorAccessDenied || name == "org.freedesktop.DBus.Error.AccessDenied") {
     return kExitAccessDenied;
-  if (name == d::kErrorInvalidArgument || name == "org.freedesktop.DBus.Error.InvalidArgs")
+  }
+  if (name == d::kErrorInvalidArgument || name == "org.freedesktop.DBus.Error.InvalidArgs") {
     return kExitInvalidArgument;
+  }
   return kExitFailed;
 }
 

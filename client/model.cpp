@@ -8,19 +8,23 @@ std::string hostPort(const std::string& address, std::uint16_t port) {
 }
 
 std::string realState(const RealRow& real) {
-  if (real.drained)
+  if (real.drained) {
     return "drained";
-  if (real.terminating)
+  }
+  if (real.terminating) {
     return real.serving ? "terminating,serving" : "terminating";
+  }
   return real.ready ? "ready" : "not-ready";
 }
 
 std::string serviceName(const ServiceRow& row) {
-  if (row.name.empty())
+  if (row.name.empty()) {
     return row.key;
+  }
   std::string name = row.ns.empty() ? row.name : row.ns + "/" + row.name;
-  if (!row.portName.empty())
+  if (!row.portName.empty()) {
     name += ":" + row.portName;
+  }
   return name;
 }
 

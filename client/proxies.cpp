@@ -102,15 +102,17 @@ StatusView ManagerProxy::status() {
 
 std::vector<ServiceRow> ManagerProxy::services() {
   std::vector<ServiceRow> rows;
-  for (const auto& entry : ListVirtualServices())
+  for (const auto& entry : ListVirtualServices()) {
     rows.push_back(row(entry));
+  }
   return rows;
 }
 
 std::vector<std::pair<std::string, Counters>> ManagerProxy::statistics() {
   std::vector<std::pair<std::string, Counters>> out;
-  for (const auto& entry : GetStatistics())
+  for (const auto& entry : GetStatistics()) {
     out.emplace_back(std::get<0>(entry), counters(std::get<1>(entry)));
+  }
   return out;
 }
 
@@ -128,8 +130,9 @@ ExplainView ManagerProxy::explain(const std::string& address, std::uint16_t port
 void ManagerProxy::onSyncCompleted(const std::uint64_t& finishedUsec, const std::uint64_t& durationUsec,
                                    const std::uint32_t& added, const std::uint32_t& removed,
                                    const std::uint32_t& changed, const std::uint32_t& failed) {
-  if (!print_)
+  if (!print_) {
     return;
+  }
   std::ostringstream out;
   if (json_) {
     JsonWriter json(out);
@@ -137,18 +140,20 @@ void ManagerProxy::onSyncCompleted(const std::uint64_t& finishedUsec, const std:
     json.field("durationUsec", durationUsec).field("added", added).field("removed", removed);
     json.field("changed", changed).field("failed", failed).endObject();
   } else {
-    out << "sync      +" << added << " -" << removed << " ~" << changed << " in " << durationUsec / 1000.0
-        << " ms";
-    if (failed != 0)
+    out << "sync      +" << added << " -" << removed << " ~" << changed << " in "
+        << static_cast<double>(durationUsec) / 1000.0 << " ms";
+    if (failed != 0) {
       out << ", " << failed << " operations failed";
+    }
   }
   print_(out.str(), json_);
 }
 
 void ManagerProxy::onServiceChanged(const sdbus::ObjectPath& path, const std::string& key,
                                     const std::string& change) {
-  if (!print_)
+  if (!print_) {
     return;
+  }
   std::ostringstream out;
   if (json_) {
     JsonWriter json(out);
@@ -163,8 +168,9 @@ void ManagerProxy::onServiceChanged(const sdbus::ObjectPath& path, const std::st
 void ManagerProxy::onPropertiesChanged(const std::string& /*interfaceName*/,
                                        const std::map<std::string, sdbus::Variant>& changed,
                                        const std::vector<std::string>& /*invalidated*/) {
-  if (!print_)
+  if (!print_) {
     return;
+  }
   std::ostringstream out;
   if (json_) {
     JsonWriter json(out);
@@ -176,8 +182,9 @@ void ManagerProxy::onPropertiesChanged(const std::string& /*interfaceName*/,
     json.endObject().endObject();
   } else {
     out << "status   ";
-    for (const auto& [name, value] : changed)
+    for (const auto& [name, value] : changed) {
       out << ' ' << name << '=' << variantText(value);
+    }
   }
   print_(out.str(), json_);
 }

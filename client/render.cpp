@@ -11,21 +11,24 @@ namespace kipvs::ctl {
 namespace {
 
 std::string pad(std::string text, std::size_t width) {
-  if (text.size() < width)
+  if (text.size() < width) {
     text.append(width - text.size(), ' ');
+  }
   return text;
 }
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items)
+  for (const auto& item : items) {
     out += (out.empty() ? "" : ",") + item;
+  }
   return out;
 }
 
 std::string whenText(std::uint64_t usec) {
-  if (usec == 0)
+  if (usec == 0) {
     return "never";
+  }
   const std::time_t seconds = static_cast<std::time_t>(usec / 1000000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -35,8 +38,9 @@ std::string whenText(std::uint64_t usec) {
 }
 
 const char* stateColour(const RealRow& real) {
-  if (real.drained || real.terminating)
-    return "33";                    // yellow
+  if (real.drained || real.terminating) {
+    return "33";  // yellow
+  }
   return real.ready ? "32" : "31";  // green / red
 }
 
@@ -63,23 +67,26 @@ void writeServiceFields(JsonWriter& j, const ServiceRow& s) {
       .field("address", s.address);
   j.field("port", s.port).field("fwmark", s.fwmark).field("scheduler", s.scheduler);
   j.key("flags").beginArray();
-  for (const auto& flag : s.flags)
+  for (const auto& flag : s.flags) {
     j.value(flag);
+  }
   j.endArray().field("persistenceTimeout", s.persistence).field("problem", s.problem);
 }
 
 void serviceLine(std::ostream& out, const ServiceRow& s, const Style& style) {
   std::string flags = joined(s.flags);
-  if (s.persistence != 0)
+  if (s.persistence != 0) {
     flags += " " + std::to_string(s.persistence) + "s";
+  }
   out << style.paint(
              pad(s.protocol, 5) +
                  pad(s.fwmark != 0 ? "FWM " + std::to_string(s.fwmark) : hostPort(s.address, s.port), 40),
              "1")
       << pad(s.scheduler, 6) << pad(flags, 20) << pad(s.kind, 13) << style.paint(serviceName(s), "36")
       << '\n';
-  if (!s.problem.empty())
+  if (!s.problem.empty()) {
     out << "  ! " << style.paint(s.problem, "31") << '\n';
+  }
 }
 
 void realLine(std::ostream& out, const RealRow& r, const Style& style) {
@@ -90,8 +97,9 @@ void realLine(std::ostream& out, const RealRow& r, const Style& style) {
 
 std::map<std::string, const ServiceRow*> byKey(const std::vector<ServiceRow>& rows) {
   std::map<std::string, const ServiceRow*> out;
-  for (const auto& row : rows)
+  for (const auto& row : rows) {
     out.emplace(row.key, &row);
+  }
   return out;
 }
 
@@ -132,8 +140,9 @@ void renderList(std::ostream& out, const std::vector<ServiceRow>& rows, const St
       << pad("Node", 16) << "Pod\n";
   for (const auto& row : rows) {
     serviceLine(out, row, style);
-    for (const auto& real : row.reals)
+    for (const auto& real : row.reals) {
       realLine(out, real, style);
+    }
   }
 }
 
@@ -169,8 +178,9 @@ void renderShow(std::ostream& out, const std::vector<ShownService>& shown, const
         << pad("State", 20) << pad("Node", 16) << "Pod\n";
     for (const auto& real : s.row.reals) {
       realLine(out, real, style);
-      if (!s.stats)
+      if (!s.stats) {
         continue;
+      }
       for (const auto& rs : s.stats->reals) {
         if (rs.address == real.address && rs.port == real.port) {
           out << "       active " << rs.active << "  inactive " << rs.inactive << "  persistent "
@@ -199,8 +209,9 @@ void renderShowJson(std::ostream& out, const std::vector<ShownService>& shown) {
       writeRealJson(j, real);
       if (s.stats) {
         for (const auto& rs : s.stats->reals) {
-          if (rs.address != real.address || rs.port != real.port)
+          if (rs.address != real.address || rs.port != real.port) {
             continue;
+          }
           j.field("activeConnections", rs.active).field("inactiveConnections", rs.inactive);
           j.field("persistentConnections", rs.persistent).key("stats");
           writeCountersJson(j, rs.counters);

@@ -9,8 +9,9 @@ namespace {
 std::optional<std::uint16_t> portNumber(std::string_view text) {
   std::uint16_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0)
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0) {
     return std::nullopt;
+  }
   return value;
 }
 
@@ -32,12 +33,14 @@ std::optional<Selection> parseSelection(std::string_view text) {
     if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
       s.port = std::string(rest.substr(colon + 1));
       rest = rest.substr(0, colon);
-      if (s.port->empty())
+      if (s.port->empty()) {
         return std::nullopt;
+      }
     }
     s.name = std::string(rest);
-    if (s.ns.empty() || s.name.empty())
+    if (s.ns.empty() || s.name.empty()) {
       return std::nullopt;
+    }
     return s;
   }
   s.kind = Selection::Kind::Endpoint;
@@ -45,21 +48,24 @@ std::optional<Selection> parseSelection(std::string_view text) {
   std::string_view port;
   if (text.starts_with('[')) {
     const auto close = text.find("]:");
-    if (close == std::string_view::npos)
+    if (close == std::string_view::npos) {
       return std::nullopt;
+    }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || text.find(':') != colon)
+    if (colon == std::string_view::npos || text.find(':') != colon) {
       return std::nullopt;
+    }
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   const auto address = core::IpAddress::parse(host);
   const auto number = portNumber(port);
-  if (!address || !number)
+  if (!address || !number) {
     return std::nullopt;
+  }
   s.address = *address;
   s.number = *number;
   return s;
@@ -83,8 +89,9 @@ bool matches(const ServiceRow& row, const Selection& s) {
 std::vector<ServiceRow> select(const std::vector<ServiceRow>& rows, const Selection& selection) {
   std::vector<ServiceRow> out;
   for (const auto& row : rows) {
-    if (matches(row, selection))
+    if (matches(row, selection)) {
       out.push_back(row);
+    }
   }
   return out;
 }

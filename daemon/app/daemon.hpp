@@ -79,7 +79,7 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   void setObserver(SyncObserver* observer) { observer_ = observer; }
   // Ready: the first complete sync, from the source or from the restored last-known-good state.
   void onFirstSync(std::function<void()> callback) { onFirstSync_ = std::move(callback); }
-  // statusLine() changed its meaning after ready (the source synced over a restored state).
+  // statusLine() changed after ready (restored → synced, API server lost or back, degraded, count).
   void onStatusChanged(std::function<void()> callback) { onStatusChanged_ = std::move(callback); }
   // For sd_notify STATUS=: what the daemon is serving and why.
   std::string statusLine() const;
@@ -104,9 +104,12 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   void schedule();
   void runDue();
   void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration);
+  static void logSync(bool full, const core::ReconcileReport& report, std::chrono::microseconds reconciled,
+                      std::chrono::microseconds total);
   void refreshNode();
   void restore();
   void ensureIpv6Forwarding();
+  void publishStatusLine();
 
   Config config_;
   EventLoop& loop_;
@@ -123,6 +126,7 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   std::unique_ptr<LastKnownGoodKeeper> keeper_;
   std::optional<RestoredState> restored_;  // until the source's first complete snapshot
   std::string restoredDescription_;
+  std::string lastStatusLine_;  // the last one handed to onStatusChanged (or READY=1)
   bool snapshotChanged_ = false;
   bool ipv6ForwardingOn_ = false;  // since the last hand-over to the keeper
   std::optional<core::FirewallSpec> appliedFirewall_;

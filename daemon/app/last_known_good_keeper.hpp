@@ -3,7 +3,8 @@
 // Keeps <state-dir>/last-known-good.json (k8s/last_known_good.hpp) in step with the API server's
 // snapshot, and reads it back at boot. Saves are atomic (the StateStore writes a temporary file and
 // renames it) and rate-limited: the first complete snapshot is saved at once, later changes at most
-// once per interval, and a pending change on stop. Failures are logged and never stop the daemon.
+// once per interval (longer when a save is slow: at least 50 times its duration), and a pending change on
+// stop. Failures are logged and never stop the daemon.
 
 #include <chrono>
 #include <functional>
@@ -45,6 +46,7 @@ class LastKnownGoodKeeper {
   std::string nodeName_;
   const core::Clock& clock_;
   std::chrono::milliseconds minInterval_;
+  std::chrono::milliseconds interval_;  // minInterval_, or longer when saves are slow
   Current current_;
   std::unique_ptr<EventLoop::Timer> timer_;
   std::optional<core::Clock::TimePoint> lastSave_;

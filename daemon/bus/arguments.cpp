@@ -18,11 +18,13 @@ namespace {
 template <typename T>
 std::optional<T> parseNumber(std::string_view text) {
   T value{};
-  if (text.empty())
+  if (text.empty()) {
     return std::nullopt;
+  }
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size())
+  if (ec != std::errc{} || end != text.data() + text.size()) {
     return std::nullopt;
+  }
   return value;
 }
 
@@ -33,34 +35,41 @@ std::optional<std::pair<core::IpAddress, std::uint16_t>> parseHostPort(std::stri
   std::string_view port;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string_view::npos)
+    if (close == std::string_view::npos) {
       return std::nullopt;
+    }
     host = text.substr(1, close - 1);
     const auto rest = text.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':')
+      if (rest.front() != ':') {
         return std::nullopt;
+      }
       port = rest.substr(1);
-      if (port.empty())
+      if (port.empty()) {
         return std::nullopt;
+      }
     }
   } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos && text.find(':') == colon) {
     host = text.substr(0, colon);  // exactly one colon: IPv4 with a port
     port = text.substr(colon + 1);
-    if (port.empty())
+    if (port.empty()) {
       return std::nullopt;
+    }
   }
   const auto address = core::IpAddress::parse(host);
-  if (!address)
+  if (!address) {
     return std::nullopt;
+  }
   if (port.empty()) {
-    if (requirePort)
+    if (requirePort) {
       return std::nullopt;
+    }
     return std::pair{*address, std::uint16_t{0}};
   }
   const auto number = parseNumber<std::uint16_t>(port);
-  if (!number || *number == 0)
+  if (!number || *number == 0) {
     return std::nullopt;
+  }
   return std::pair{*address, *number};
 }
 
@@ -68,19 +77,22 @@ std::optional<std::pair<core::IpAddress, std::uint16_t>> parseHostPort(std::stri
 
 std::optional<core::VirtualServiceKey> parseKey(std::string_view text) {
   const auto space = text.find(' ');
-  if (space == std::string_view::npos)
+  if (space == std::string_view::npos) {
     return std::nullopt;
+  }
   const auto head = text.substr(0, space);
   const auto rest = text.substr(space + 1);
   core::VirtualServiceKey key;
   if (head == "FWM") {
     const auto space2 = rest.find(' ');
-    if (space2 == std::string_view::npos)
+    if (space2 == std::string_view::npos) {
       return std::nullopt;
+    }
     const auto mark = parseNumber<std::uint32_t>(rest.substr(0, space2));
     const auto family = rest.substr(space2 + 1);
-    if (!mark || *mark == 0)
+    if (!mark || *mark == 0) {
       return std::nullopt;
+    }
     if (family == core::toString(core::IpFamily::V4)) {
       key.family = core::IpFamily::V4;
     } else if (family == core::toString(core::IpFamily::V6)) {
@@ -94,42 +106,49 @@ std::optional<core::VirtualServiceKey> parseKey(std::string_view text) {
   }
   const auto protocol = core::parseProtocol(head);
   const auto hostPort = parseHostPort(rest, true);
-  if (!protocol || !hostPort)
+  if (!protocol || !hostPort) {
     return std::nullopt;
+  }
   key.protocol = *protocol;
   key.address = hostPort->first;
   key.family = key.address.family();
   key.port = hostPort->second;
-  if (key.toString() != text)
+  if (key.toString() != text) {
     return std::nullopt;  // only the canonical spelling names an object
+  }
   return key;
 }
 
 core::VirtualServiceKey requireKey(std::string_view text) {
   auto key = parseKey(text);
-  if (!key)
+  if (!key) {
     invalid("malformed virtual service key '" + std::string(text) + "' (expected e.g. 'TCP 10.96.0.1:443')");
+  }
   return *key;
 }
 
 core::VirtualServiceKey requireEndpointKey(std::string_view address, std::uint16_t port,
                                            std::string_view protocol) {
   const auto ip = core::IpAddress::parse(address);
-  if (!ip)
+  if (!ip) {
     invalid("malformed address '" + std::string(address) + "'");
+  }
   const auto proto = core::parseProtocol(protocol);
-  if (!proto)
+  if (!proto) {
     invalid("unknown protocol '" + std::string(protocol) + "' (TCP, UDP or SCTP)");
-  if (port == 0)
+  }
+  if (port == 0) {
     invalid("port 0 names no virtual service");
+  }
   return core::VirtualServiceKey{.family = ip->family(), .protocol = *proto, .address = *ip, .port = port};
 }
 
 core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view target) {
   core::DrainTarget out;
   if (scope == "node") {
-    if (!target.empty())
+    if (!target.empty()) {
       invalid("scope 'node' takes an empty target (this node)");
+    }
     out.scope = core::DrainTarget::Scope::Node;
     return out;
   }
@@ -147,18 +166,21 @@ core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view ta
     if (const auto colon = name.find(':'); colon != std::string_view::npos) {
       out.portName = std::string(name.substr(colon + 1));
       name = name.substr(0, colon);
-      if (name.empty() || out.portName->empty())
+      if (name.empty() || out.portName->empty()) {
         invalid("malformed service target '" + std::string(target) + "'");
+      }
     }
-    if (name.find('/') != std::string_view::npos)
+    if (name.find('/') != std::string_view::npos) {
       invalid("malformed service target '" + std::string(target) + "'");
+    }
     out.service = core::ObjectKey{std::string(target.substr(0, slash)), std::string(name)};
     return out;
   }
   if (scope == "endpoint") {
     const auto address = core::IpAddress::parse(target);
-    if (!address)
+    if (!address) {
       invalid("endpoint target '" + std::string(target) + "' is not an address");
+    }
     out.scope = core::DrainTarget::Scope::Endpoint;
     out.address = *address;
     return out;
@@ -167,8 +189,9 @@ core::DrainTarget requireDrainTarget(std::string_view scope, std::string_view ta
 }
 
 log::Level requireLogLevel(std::string_view level) {
-  if (const auto parsed = log::parseLevel(level))
+  if (const auto parsed = log::parseLevel(level)) {
     return *parsed;
+  }
   invalid("unknown log level '" + std::string(level) + "' (error, warning, notice, info, debug)");
 }
 

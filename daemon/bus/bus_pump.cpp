@@ -9,8 +9,9 @@ BusPump::Wait BusPump::pollData() const {
 
 std::uint32_t BusPump::dispatch() {
   std::uint32_t handled = 0;
-  while (connection_.processPendingRequest())
+  while (connection_.processPendingRequest()) {
     ++handled;
+  }
   return handled;
 }
 

@@ -23,10 +23,12 @@ CallerPolicy CallerPolicy::withGroupNamed(const std::string& group) {
 }
 
 bool CallerPolicy::allows(uid_t uid, gid_t gid, const std::vector<gid_t>& groups) const {
-  if (uid == 0 || uid == geteuid())
+  if (uid == 0 || uid == geteuid()) {
     return true;
-  if (!adminGroup_)
+  }
+  if (!adminGroup_) {
     return false;
+  }
   return gid == *adminGroup_ || std::find(groups.begin(), groups.end(), *adminGroup_) != groups.end();
 }
 

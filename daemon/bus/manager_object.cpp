@@ -6,7 +6,7 @@
 namespace kipvs::bus {
 
 namespace {
-constexpr const char* kInterface = org::kipvs::Proxy1::Manager_adaptor::INTERFACE_NAME;
+constexpr const char* kInterface = ManagerInterface::INTERFACE_NAME;
 }
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, const Catalog& catalog,
@@ -25,39 +25,51 @@ ManagerObject::~ManagerObject() {
 
 void ManagerObject::setStatus(const core::AgentStatus& status) {
   std::vector<std::string> changed;
-  if (status.nodeName != status_.nodeName)
+  if (status.nodeName != status_.nodeName) {
     changed.emplace_back("NodeName");
-  if (status.source != status_.source)
+  }
+  if (status.source != status_.source) {
     changed.emplace_back("Source");
-  if (status.apiServer != status_.apiServer)
+  }
+  if (status.apiServer != status_.apiServer) {
     changed.emplace_back("ApiServer");
-  if (status.connected != status_.connected)
+  }
+  if (status.connected != status_.connected) {
     changed.emplace_back("Connected");
-  if (status.syncState != status_.syncState)
+  }
+  if (status.syncState != status_.syncState) {
     changed.emplace_back("SyncState");
-  if (status.lastError != status_.lastError)
+  }
+  if (status.lastError != status_.lastError) {
     changed.emplace_back("LastError");
-  if (status.resourceVersion != status_.resourceVersion)
+  }
+  if (status.resourceVersion != status_.resourceVersion) {
     changed.emplace_back("ResourceVersion");
+  }
   status_ = status;
-  if (!changed.empty())
+  if (!changed.empty()) {
     emitPropertiesChangedSignal(kInterface, changed);
+  }
 }
 
 void ManagerObject::setSync(std::uint64_t lastSyncUsec) {
   std::vector<std::string> changed;
-  const auto services = static_cast<std::uint32_t>(catalog_.byKey.size());
-  if (lastSyncUsec != lastSyncUsec_)
+  const auto services = static_cast<std::uint32_t>(catalog_.published.size());
+  if (lastSyncUsec != lastSyncUsec_) {
     changed.emplace_back("LastSyncUsec");
-  if (services != serviceCount_)
+  }
+  if (services != serviceCount_) {
     changed.emplace_back("VirtualServiceCount");
-  if (catalog_.realServerCount != realServerCount_)
+  }
+  if (catalog_.realServerCount != realServerCount_) {
     changed.emplace_back("RealServerCount");
+  }
   lastSyncUsec_ = lastSyncUsec;
   serviceCount_ = services;
   realServerCount_ = catalog_.realServerCount;
-  if (!changed.empty())
+  if (!changed.empty()) {
     emitPropertiesChangedSignal(kInterface, changed);
+  }
 }
 
 void ManagerObject::emitServiceChange(const std::string& path, const std::string& key,
@@ -65,26 +77,37 @@ void ManagerObject::emitServiceChange(const std::string& path, const std::string
   emitServiceChanged(sdbus::ObjectPath(path), key, change);
 }
 
-void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added,
-                                      std::uint32_t removed, std::uint32_t changed) {
-  Manager_adaptor::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
-                                     report.failedOps);
+SdBusRef ManagerObject::rawBus() {
+  return rawBusOf(getObject(), kInterface, "ServiceChanged");
 }
 
-std::vector<ServiceEntryWire> ManagerObject::ListVirtualServices() {
-  std::vector<ServiceEntryWire> out;
-  out.reserve(catalog_.byKey.size());
-  for (const auto& [key, object] : catalog_.byKey)
-    out.push_back(toWire(object->path(), object->value()));
-  return out;
+void ManagerObject::emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added,
+                                      std::uint32_t removed, std::uint32_t changed) {
+  ManagerInterface::emitSyncCompleted(report.finishedUsec, report.durationUsec, added, removed, changed,
+                                      report.failedOps);
+}
+
+void ManagerObject::ListVirtualServices(sdbus::MethodCall call) {
+  // One entry at a time into the reply: never the whole table twice (see manager_interface.hpp).
+  auto reply = call.createReply();
+  reply.openContainer(sdbus::signature_of<ServiceEntryWire>::str());
+  for (const auto& [key, shown] : catalog_.published) {
+    if (const auto* value = catalog_.find(key)) {
+      reply << toWire(servicePath(key), *value);
+    }
+  }
+  reply.closeContainer();
+  reply.send();
 }
 
 ServiceEntryWire ManagerObject::GetVirtualService(const std::string& key) {
-  requireKey(key);
-  const auto it = catalog_.byText.find(key);
-  if (it == catalog_.byText.end())
+  const auto parsed = requireKey(key);
+  // Only the canonical spelling (VirtualServiceKey::toString) names a service, as it always did.
+  const auto* value = parsed.toString() == key ? catalog_.find(parsed) : nullptr;
+  if (value == nullptr) {
     throw sdbus::Error(dbus::kErrorNotFound, "no virtual service " + key);
-  return toWire(it->second->path(), it->second->value());
+  }
+  return toWire(servicePath(parsed), *value);
 }
 
 std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics() {
@@ -93,8 +116,9 @@ std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics(
     std::vector<sdbus::Struct<std::string, StatsWire>> out;
     out.reserve(all.size());
     for (const auto& [key, stats] : all) {
-      if (catalog_.byKey.contains(key))
+      if (catalog_.published.contains(key)) {
         out.emplace_back(key.toString(), toWire(stats));
+      }
     }
     return out;
   } catch (...) {
@@ -105,17 +129,20 @@ std::vector<sdbus::Struct<std::string, StatsWire>> ManagerObject::GetStatistics(
 std::tuple<std::string, std::string, std::vector<VerdictWire>> ManagerObject::Explain(
     const std::string& address, const std::uint16_t& port, const std::string& protocol) {
   const auto key = requireEndpointKey(address, port, protocol);
-  if (!catalog_.byKey.contains(key))
+  if (!catalog_.published.contains(key)) {
     throw sdbus::Error(dbus::kErrorNotFound, "no virtual service " + key.toString());
+  }
   try {
     const auto explanation = control_.explain(key);
-    if (!explanation)
+    if (!explanation) {
       throw core::ControlError(core::ControlError::Code::NotFound,
                                "nothing to explain for " + key.toString());
+    }
     std::vector<VerdictWire> verdicts;
     verdicts.reserve(explanation->endpoints.size());
-    for (const auto& verdict : explanation->endpoints)
+    for (const auto& verdict : explanation->endpoints) {
       verdicts.push_back(toWire(verdict));
+    }
     return {explanation->key.toString(), explanation->summary, std::move(verdicts)};
   } catch (...) {
     rethrowAsBusError("explaining " + key.toString());
@@ -124,8 +151,9 @@ std::tuple<std::string, std::string, std::vector<VerdictWire>> ManagerObject::Ex
 
 void ManagerObject::requireAdmin(const std::string& method) {
   const auto* call = getObject().getCurrentlyProcessedMessage();
-  if (call == nullptr)
+  if (call == nullptr) {
     throw sdbus::Error(dbus::kErrorFailed, method + ": no current call");
+  }
   policy_.requireAdmin(*call, method);
 }
 

@@ -11,15 +11,15 @@
 
 #include "bus/caller_policy.hpp"
 #include "bus/catalog.hpp"
+#include "bus/manager_interface.hpp"
+#include "bus/raw_bus.hpp"
 #include "bus/wire.hpp"
 #include "core/control_port.hpp"
-#include "dbus/manager_adaptor.h"
 
 namespace kipvs::bus {
 
-class ManagerObject final
-    : public sdbus::AdaptorInterfaces<org::kipvs::Proxy1::Manager_adaptor, sdbus::Properties_adaptor,
-                                      sdbus::ObjectManager_adaptor> {
+class ManagerObject final : public sdbus::AdaptorInterfaces<ManagerInterface, sdbus::Properties_adaptor,
+                                                            sdbus::ObjectManager_adaptor> {
  public:
   ManagerObject(sdbus::IConnection& connection, const Catalog& catalog, core::ControlPort& control,
                 CallerPolicy policy, std::string version);
@@ -32,11 +32,14 @@ class ManagerObject final
   void setSync(std::uint64_t lastSyncUsec);  // also refreshes the counts from the catalog
 
   void emitServiceChange(const std::string& path, const std::string& key, const std::string& change);
+
+  // The sd_bus under this object's connection (see raw_bus.hpp).
+  SdBusRef rawBus();
   void emitSyncCompleted(const core::SyncSummary& report, std::uint32_t added, std::uint32_t removed,
                          std::uint32_t changed);
 
  private:
-  std::vector<ServiceEntryWire> ListVirtualServices() override;
+  void ListVirtualServices(sdbus::MethodCall call) override;
   ServiceEntryWire GetVirtualService(const std::string& key) override;
   std::vector<sdbus::Struct<std::string, StatsWire>> GetStatistics() override;
   std::tuple<std::string, std::string, std::vector<VerdictWire>> Explain(

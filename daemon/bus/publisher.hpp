@@ -5,7 +5,11 @@
 //
 //   publish(state, report)  after each applied plan: children added (InterfacesAdded), removed
 //                           (InterfacesRemoved), changed (PropertiesChanged), one ServiceChanged per
-//                           service, Manager counts, then SyncCompleted.
+//                           service, Manager counts, then SyncCompleted. The publisher keeps no copy
+//                           of `state`: it answers reads from it until the next publish(), so the
+//                           caller keeps it alive until then (the daemon passes its reconciler's
+//                           desired state, which lives as long as the daemon). Reads look services
+//                           up by key, so a state changed in between is never read out of bounds.
 //   setStatus(status)       Manager properties (sync state, API server, last error, ...).
 //
 // The publisher never requests the bus name: the daemon does that last, once the first state is out.
@@ -23,6 +27,7 @@
 namespace kipvs::bus {
 
 class ManagerObject;
+class ServiceTree;
 
 class SdbusPublisher {
  public:
@@ -40,13 +45,12 @@ class SdbusPublisher {
   Changes publish(const core::DesiredState& state, const core::SyncSummary& report);
   void setStatus(const core::AgentStatus& status);
 
-  std::size_t serviceCount() const { return catalog_.byKey.size(); }
+  std::size_t serviceCount() const { return catalog_.published.size(); }
 
  private:
-  sdbus::IConnection& connection_;
-  core::ControlPort& control_;
   Catalog catalog_;
   std::unique_ptr<ManagerObject> manager_;
+  std::unique_ptr<ServiceTree> services_;
 };
 
 }  // namespace kipvs::bus

@@ -33,16 +33,21 @@ std::string servicePath(const core::VirtualServiceKey& key) {
 std::vector<std::string> flagNames(std::uint32_t flags) {
   namespace f = core::svc_flags;
   std::vector<std::string> names;
-  if ((flags & f::kPersistent) != 0)
+  if ((flags & f::kPersistent) != 0) {
     names.emplace_back("persistent");
-  if ((flags & f::kOnePacket) != 0)
+  }
+  if ((flags & f::kOnePacket) != 0) {
     names.emplace_back("one-packet");
-  if ((flags & f::kSched1) != 0)
+  }
+  if ((flags & f::kSched1) != 0) {
     names.emplace_back("sched-flag-1");
-  if ((flags & f::kSched2) != 0)
+  }
+  if ((flags & f::kSched2) != 0) {
     names.emplace_back("sched-flag-2");
-  if ((flags & f::kSched3) != 0)
+  }
+  if ((flags & f::kSched3) != 0) {
     names.emplace_back("sched-flag-3");
+  }
   return names;
 }
 
@@ -68,8 +73,9 @@ RealServerWire toWire(const core::DesiredRealServer& real) {
 std::vector<RealServerWire> toWire(const std::vector<core::DesiredRealServer>& reals) {
   std::vector<RealServerWire> out;
   out.reserve(reals.size());
-  for (const auto& real : reals)
+  for (const auto& real : reals) {
     out.push_back(toWire(real));
+  }
   return out;
 }
 

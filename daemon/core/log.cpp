@@ -14,7 +14,7 @@ Sink gSink;  // guarded by gSinkMutex; empty = stderr
 void writeStderr(Level level, std::string_view message, const Fields& fields) {
   std::string line = "<" + std::to_string(static_cast<int>(level)) + ">" + std::string(message);
   for (const auto& [key, value] : fields) {
-    line += " " + key + "=" + value;
+    line.append(" ").append(key).append("=").append(value);
   }
   line += '\n';
   std::cerr << line << std::flush;

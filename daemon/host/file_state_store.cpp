@@ -4,9 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <system_error>
+
+#include "host/file_util.hpp"
 
 namespace kipvs::host {
 namespace {
@@ -14,22 +15,6 @@ namespace {
 [[noreturn]] void fail(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), "state store: " + what);
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -42,20 +27,10 @@ std::optional<std::string> FileStateStore::load() {
     fail(errno, "open " + path_.string());
   }
   std::string text;
-  std::array<char, 65536> buffer{};
-  for (;;) {
-    const auto n = ::read(fd.get(), buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      fail(errno, "read " + path_.string());
-    }
-    if (n == 0) {
-      return text;
-    }
-    text.append(buffer.data(), static_cast<std::size_t>(n));
+  if (const int error = readAll(fd.get(), text); error != 0) {
+    fail(error, "read " + path_.string());
   }
+  return text;
 }
 
 void FileStateStore::save(std::string_view text) {
@@ -71,15 +46,8 @@ void FileStateStore::save(std::string_view text) {
     if (fd.get() < 0) {
       fail(errno, "create " + temporary);
     }
-    for (std::size_t written = 0; written < text.size();) {
-      const auto n = ::write(fd.get(), text.data() + written, text.size() - written);
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        fail(errno, "write " + temporary);
-      }
-      written += static_cast<std::size_t>(n);
+    if (const int failed = writeAll(fd.get(), text); failed != 0) {
+      fail(failed, "write " + temporary);
     }
     if (::fsync(fd.get()) != 0) {
       fail(errno, "fsync " + temporary);

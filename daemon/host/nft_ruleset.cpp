@@ -270,10 +270,12 @@ std::string renderUpdate(const FirewallSpec& from, const FirewallSpec& to) {
     std::set_difference(elements.begin(), elements.end(), old.begin(), old.end(),
                         std::inserter(added, added.end()));
     if (!gone.empty()) {
-      removals += "delete element " + prefix + name + " { " + renderElements(gone) + " }\n";
+      removals.append("delete element ").append(prefix).append(name).append(" { ");
+      removals.append(renderElements(gone)).append(" }\n");
     }
     if (!added.empty()) {
-      additions += "add element " + prefix + name + " { " + renderElements(added) + " }\n";
+      additions.append("add element ").append(prefix).append(name).append(" { ");
+      additions.append(renderElements(added)).append(" }\n");
     }
   }
   // Removals first: an interval set must never hold two overlapping prefixes, even inside the transaction.

@@ -4,10 +4,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <system_error>
+
+#include "host/file_util.hpp"
 
 namespace kipvs::host {
 namespace {
@@ -29,22 +30,6 @@ std::string trim(std::string_view text) {
   throw std::system_error(error, std::generic_category(), what);
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 std::string Sysctls::read(std::string_view key) const {
@@ -54,16 +39,8 @@ std::string Sysctls::read(std::string_view key) const {
     fail(errno, key, "open", path);
   }
   std::string content;
-  std::array<char, 256> buffer{};
-  for (;;) {
-    const auto n = ::read(fd.get(), buffer.data(), buffer.size());
-    if (n < 0) {
-      fail(errno, key, "read", path);
-    }
-    if (n == 0) {
-      break;
-    }
-    content.append(buffer.data(), static_cast<std::size_t>(n));
+  if (const int error = readAll(fd.get(), content); error != 0) {
+    fail(error, key, "read", path);
   }
   return trim(content);
 }

@@ -227,7 +227,7 @@ const std::string* ClusterCache::cachedVersion(ResourceKind kind, const core::Ob
   return nullptr;
 }
 
-void ClusterCache::replace(ResourceKind kind, std::vector<Object> items,
+void ClusterCache::replace(ResourceKind kind, const std::vector<Object>& items,
                            const std::vector<Rejected>& rejected, const std::string& listResourceVersion,
                            Delta& delta) {
   ++counters_.relists;
@@ -262,7 +262,7 @@ void ClusterCache::replace(ResourceKind kind, std::vector<Object> items,
   for (const auto& bad : rejected) {
     reject(kind, bad, delta);
   }
-  for (auto& item : items) {
+  for (const auto& item : items) {
     apply(EventType::Modified, item, delta);
   }
   if (kind == ResourceKind::Service) {

@@ -48,7 +48,7 @@ class ClusterCache {
   // A complete relist of one resource: replaces that resource's state atomically; cached objects
   // missing from the list are deleted (final state unknown). `listResourceVersion` guards against a
   // lagging API server rolling newer state back.
-  void replace(ResourceKind kind, std::vector<Object> items, const std::vector<Rejected>& rejected,
+  void replace(ResourceKind kind, const std::vector<Object>& items, const std::vector<Rejected>& rejected,
                const std::string& listResourceVersion, Delta& delta);
 
   const core::ClusterSnapshot& snapshot() const { return snapshot_; }

@@ -2,8 +2,8 @@
 
 namespace kipvs::k8s {
 
-KubeSource::KubeSource(const ClusterConfig& config, SourceOptions options, ResourceWatcher::Post post,
-                       std::shared_ptr<Timing> timing)
+KubeSource::KubeSource(const ClusterConfig& config, const SourceOptions& options,
+                       const ResourceWatcher::Post& post, std::shared_ptr<Timing> timing)
     : timing_(std::move(timing)) {
   auto tokens = std::make_shared<TokenSource>(config.token, config.tokenFile);
   std::vector<ResourceKind> kinds{ResourceKind::Service, ResourceKind::EndpointSlice};

@@ -27,7 +27,7 @@ struct SourceOptions {
 
 class KubeSource {
  public:
-  KubeSource(const ClusterConfig& config, SourceOptions options, ResourceWatcher::Post post,
+  KubeSource(const ClusterConfig& config, const SourceOptions& options, const ResourceWatcher::Post& post,
              std::shared_ptr<Timing> timing = std::make_shared<RealTiming>());
   ~KubeSource();
   KubeSource(const KubeSource&) = delete;

@@ -10,8 +10,9 @@ namespace {
 
 std::string joinNames(const std::map<std::string, sdbus::Variant>& changed) {
   std::string out;
-  for (const auto& [name, value] : changed)
+  for (const auto& [name, value] : changed) {
     out += (out.empty() ? "" : ",") + name;
+  }
   return out;
 }
 
@@ -77,8 +78,9 @@ void ManagerClient::onInterfacesAdded(
 
 void ManagerClient::onInterfacesRemoved(const sdbus::ObjectPath& path,
                                         const std::vector<std::string>& interfaces) {
-  for (const auto& name : interfaces)
+  for (const auto& name : interfaces) {
     events.add("InterfacesRemoved " + path + " " + name);
+  }
 }
 
 ServiceClient::ServiceClient(const std::string& address, const std::string& path)

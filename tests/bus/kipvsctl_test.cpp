@@ -161,8 +161,7 @@ TEST_F(Kipvsctl, WatchFollowsSignals) {
   bool ok = false;
   EXPECT_EQ(watch.readLine(ok), R"({"event":"Watching","busName":"org.kipvs.Proxy1"})");
   ASSERT_TRUE(ok);
-  server_.run(
-      [](bus::SdbusPublisher& p) { p.publish(changedState(), {.finishedUsec = 5, .durationUsec = 6}); });
+  server_.publish(changedState(), {.finishedUsec = 5, .durationUsec = 6});
   std::vector<std::string> lines;
   for (int i = 0; i < 6; ++i) {
     lines.push_back(watch.readLine(ok));

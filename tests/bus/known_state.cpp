@@ -115,16 +115,17 @@ core::IpvsStats knownStats(std::uint64_t seed) {
           .bytesOutPerSecond = 5};
 }
 
-core::DesiredState syntheticState(std::size_t n) {
+core::DesiredState syntheticState(std::size_t n, int reals) {
   core::DesiredState state;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string vip = "10." + std::to_string(100 + i / 65536) + "." + std::to_string((i / 256) % 256) +
                             "." + std::to_string(i % 256);
     const std::string name = "svc-" + std::to_string(i);
     auto vs = service(tcpKey(vip.c_str(), 80), {"scale", name, "http", core::ServiceKind::ClusterIP});
-    for (int r = 0; r < 2; ++r) {
+    for (int r = 0; r < reals; ++r) {
       const std::string backend = "10.244." + std::to_string(r) + "." + std::to_string(i % 250 + 1);
-      vs.reals.push_back(real(backend.c_str(), 8080, (name + "-" + std::to_string(r)).c_str(), "node-a"));
+      const std::string pod = name + "-7d4b9c6f5d-" + std::to_string(r);
+      vs.reals.push_back(real(backend.c_str(), 8080, pod.c_str(), r % 2 == 0 ? "node-a" : "node-b"));
     }
     add(state, vs);
   }

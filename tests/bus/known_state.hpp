@@ -21,7 +21,8 @@ core::DesiredState knownState();
 core::DesiredState changedState();
 core::AgentStatus knownStatus();
 core::IpvsStats knownStats(std::uint64_t seed);
-// n ClusterIP services 10.(n/65536).x.y:80 with two real servers each.
-core::DesiredState syntheticState(std::size_t n);
+// n ClusterIP services 10.(n/65536).x.y:80 with `reals` real servers each (pods named like a
+// Deployment's: "<service>-7d4b9c6f5d-<n>").
+core::DesiredState syntheticState(std::size_t n, int reals = 2);
 
 }  // namespace kipvs::test

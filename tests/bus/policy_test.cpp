@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "bus/wire.hpp"
 #include "dbus/bus_names.hpp"
 #include "known_state.hpp"
 #include "private_bus.hpp"
@@ -65,9 +66,10 @@ class Policy : public ::testing::Test {
 
   // gdbus prints the D-Bus error name on failure, so the tests can check which gate refused.
   ProcessResult call(const PrivateBus& bus, const std::string& method, std::vector<std::string> args,
-                     const std::vector<gid_t>& groups, bool asRoot = false) {
-    std::vector<std::string> argv{"gdbus",        "call",          "--address",     bus.address(), "--dest",
-                                  dbus::kBusName, "--object-path", dbus::kRootPath, "--method",    method};
+                     const std::vector<gid_t>& groups, bool asRoot = false,
+                     const std::string& path = dbus::kRootPath) {
+    std::vector<std::string> argv{"gdbus",        "call",          "--address", bus.address(), "--dest",
+                                  dbus::kBusName, "--object-path", path,        "--method",    method};
     argv.insert(argv.end(), args.begin(), args.end());
     return runProcess(asRoot ? argv : asNobody(argv, groups), {"HOME=/tmp"});
   }
@@ -96,6 +98,35 @@ TEST_F(Policy, NobodyMayReadEverything) {
       runProcess(asNobody({"busctl", "--address=" + bus.address(), "tree", "--list", dbus::kBusName}));
   EXPECT_EQ(tree.exitCode, 0) << tree.err;
   EXPECT_THAT(tree.out, HasSubstr("/org/kipvs/Proxy1/service/TCP_2010_2e96_2e0_2e1_3a443"));
+}
+
+// The virtual services are served by one sd-bus fallback vtable: the same gates apply to them. Every
+// member of org.kipvs.Proxy1.VirtualService is a read; their properties cannot be set by anyone.
+TEST_F(Policy, NobodyMayReadAVirtualServiceButNotSetIt) {
+  const auto path = bus::servicePath(tcpKey("10.96.0.1", 443));
+  const std::string service = "org.kipvs.Proxy1.VirtualService";
+  for (const auto policy : {PrivateBus::Policy::System, PrivateBus::Policy::Open}) {
+    PrivateBus bus(policy);
+    TestServer server(bus.address(), knownState());
+    for (const auto& [method, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {service + ".GetStats", {}},
+             {"org.freedesktop.DBus.Properties.Get", {service, "Key"}},
+             {"org.freedesktop.DBus.Properties.GetAll", {service}},
+             {"org.freedesktop.DBus.Introspectable.Introspect", {}}}) {
+      const auto r = call(bus, method, args, {}, false, path);
+      EXPECT_EQ(r.exitCode, 0) << method << ": " << r.err;
+    }
+    // The system policy refuses Set before kipvsd sees it; without it, sd-bus refuses a read-only one.
+    auto r =
+        call(bus, "org.freedesktop.DBus.Properties.Set", {service, "Scheduler", "<'lc'>"}, {}, false, path);
+    EXPECT_THAT(r.err, HasSubstr(policy == PrivateBus::Policy::System
+                                     ? "org.freedesktop.DBus.Error.AccessDenied"
+                                     : "org.freedesktop.DBus.Error.PropertyReadOnly"));
+    r = call(bus, "org.freedesktop.DBus.Properties.Set", {service, "Scheduler", "<'lc'>"}, {}, true, path);
+    EXPECT_THAT(r.err, HasSubstr("org.freedesktop.DBus.Error.PropertyReadOnly"));  // root neither
+    r = call(bus, "org.freedesktop.DBus.Properties.Get", {service, "Scheduler"}, {}, false, path);
+    EXPECT_EQ(r.out, "(<'rr'>,)\n") << r.err;
+  }
 }
 
 TEST_F(Policy, NobodyMayNotCallTheMutatingMethods) {

@@ -1,17 +1,17 @@
 #include "private_bus.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 
 namespace kipvs::test {
 
@@ -59,8 +59,9 @@ const char* kSystemRules = R"(
 
 PrivateBus::PrivateBus(Policy policy) {
   char pattern[] = "/tmp/kipvs-bus-XXXXXX";
-  if (mkdtemp(pattern) == nullptr)
+  if (mkdtemp(pattern) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  }
   dir_ = pattern;
   chmod(dir_.c_str(), 0755);  // callers run as other users in the policy tests
   const std::string socket = dir_ + "/socket";
@@ -73,33 +74,44 @@ PrivateBus::PrivateBus(Policy policy) {
         << "  <listen>unix:path=" << socket << "</listen>\n  <auth>EXTERNAL</auth>\n"
         << (policy == Policy::System ? kSystemRules : kOpenRules) << "</busconfig>\n";
   }
+  // Ready when dbus-daemon prints its address (--print-address), which it does once it listens: the
+  // socket file alone appears at bind(), before listen(), and a connect then is refused.
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) {
+    throw std::system_error(errno, std::generic_category(), "pipe2");
+  }
+  const std::string arg = "--config-file=" + config;
+  const std::string log = dir_ + "/daemon.log";  // keeps its warnings out of the test output
+  const std::string printAddress = "--print-address=" + std::to_string(ready[1]);
   pid_ = fork();
-  if (pid_ < 0)
+  if (pid_ < 0) {
     throw std::system_error(errno, std::generic_category(), "fork");
+  }
   if (pid_ == 0) {
-    const std::string arg = "--config-file=" + config;
-    const std::string log = dir_ + "/daemon.log";  // keeps its warnings out of the test output
-    if (freopen(log.c_str(), "w", stderr) == nullptr)
+    if (freopen(log.c_str(), "w", stderr) == nullptr || fcntl(ready[1], F_SETFD, 0) != 0) {
       _exit(126);
+    }
     execlp("dbus-daemon", "dbus-daemon", "--nofork", "--nopidfile", "--nosyslog", arg.c_str(),
-           static_cast<char*>(nullptr));
+           printAddress.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  close(ready[1]);
   address_ = "unix:path=" + socket;
-  // Ready when the socket exists; a daemon that died (bad config) is reported at once.
-  for (int i = 0; i < 500; ++i) {
-    struct stat st {};
-    if (stat(socket.c_str(), &st) == 0)
-      return;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("dbus-daemon exited while starting with " + config + " (see " + dir_ +
-                               "/daemon.log)");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  pollfd wait{.fd = ready[0], .events = POLLIN, .revents = 0};
+  char byte = 0;
+  const bool listening = poll(&wait, 1, 5000) == 1 && read(ready[0], &byte, 1) == 1;
+  close(ready[0]);
+  if (listening) {
+    return;
   }
-  throw std::runtime_error("dbus-daemon did not create " + socket + " within 5 s");
+  int status = 0;
+  const bool exited = waitpid(pid_, &status, WNOHANG) == pid_;
+  if (exited) {
+    pid_ = -1;
+  }
+  throw std::runtime_error(
+      std::string(exited ? "dbus-daemon exited while starting" : "dbus-daemon did not listen within 5 s") +
+      " with " + config + " (see " + log + ")");
 }
 
 PrivateBus::~PrivateBus() {

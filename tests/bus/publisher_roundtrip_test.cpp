@@ -192,11 +192,8 @@ TEST_F(PublisherRoundTrip, PublishingAChangeSignalsAddRemoveChangeAndSync) {
                                          .port = 53});
   const auto newPath = bus::servicePath(tcpKey("10.96.0.50", 8080));
   ServiceClient shop(bus_.address(), shopPath);
-  bus::SdbusPublisher::Changes changes;
-  server_.run([&](bus::SdbusPublisher& p) {
-    changes =
-        p.publish(changedState(), {.finishedUsec = 1700000000000001, .durationUsec = 20, .failedOps = 1});
-  });
+  const auto changes =
+      server_.publish(changedState(), {.finishedUsec = 1700000000000001, .durationUsec = 20, .failedOps = 1});
   EXPECT_EQ(changes.added, 1U);
   EXPECT_EQ(changes.removed, 1U);
   EXPECT_EQ(changes.changed, 1U);
@@ -217,10 +214,8 @@ TEST_F(PublisherRoundTrip, PublishingAChangeSignalsAddRemoveChangeAndSync) {
 }
 
 TEST_F(PublisherRoundTrip, PublishingTheSameStateTwiceSignalsOnlySync) {
-  bus::SdbusPublisher::Changes changes{9, 9, 9};
-  server_.run([&](bus::SdbusPublisher& p) {
-    changes = p.publish(knownState(), {.finishedUsec = 1700000000000000, .durationUsec = 7, .failedOps = 0});
-  });
+  const auto changes =
+      server_.publish(knownState(), {.finishedUsec = 1700000000000000, .durationUsec = 7, .failedOps = 0});
   EXPECT_EQ(changes.added + changes.removed + changes.changed, 0U);
   EXPECT_TRUE(manager_.events.waitFor("SyncCompleted 1700000000000000 7 +0 -0 ~0 !0"));
   for (const auto& line : manager_.events.lines())

@@ -15,8 +15,9 @@ namespace kipvs::test {
 
 TestServer::TestServer(std::string address, core::DesiredState initial) {
   wakeFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wakeFd_ < 0)
+  if (wakeFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
   std::promise<void> started;
   auto ready = started.get_future();
   post([&started] { started.set_value(); });  // runs once the loop is up
@@ -26,8 +27,9 @@ TestServer::TestServer(std::string address, core::DesiredState initial) {
     } catch (...) {
       startError_ = std::current_exception();
       const std::lock_guard lock(mutex_);
-      for (auto& task : tasks_)
+      for (auto& task : tasks_) {
         task();  // releases the constructor
+      }
       tasks_.clear();
     }
   });
@@ -73,12 +75,23 @@ void TestServer::run(std::function<void(bus::SdbusPublisher&)> task) {
   finished.get();
 }
 
+bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const core::SyncSummary& summary) {
+  bus::SdbusPublisher::Changes changes;
+  run([&](bus::SdbusPublisher& publisher) {
+    auto next = std::make_unique<core::DesiredState>(std::move(state));
+    changes = publisher.publish(*next, summary);
+    state_ = std::move(next);  // the previous state is no longer read
+  });
+  return changes;
+}
+
 void TestServer::loop(std::string address, core::DesiredState initial) {
   auto connection = sdbus::createSessionBusConnectionWithAddress(address);
   bus::SdbusPublisher publisher(*connection, control_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
                                 dbus::kVersion);
   publisher.setStatus(knownStatus());
-  publisher.publish(initial, {.finishedUsec = 1700000000000000, .durationUsec = 1500, .failedOps = 0});
+  state_ = std::make_unique<core::DesiredState>(std::move(initial));
+  publisher.publish(*state_, {.finishedUsec = 1700000000000000, .durationUsec = 1500, .failedOps = 0});
   connection->requestName(dbus::kBusName);  // last, as the daemon does
   publisher_ = &publisher;
   bus::BusPump pump(*connection);
@@ -86,12 +99,14 @@ void TestServer::loop(std::string address, core::DesiredState initial) {
     std::vector<std::function<void()>> tasks;
     {
       const std::lock_guard lock(mutex_);
-      if (stop_)
+      if (stop_) {
         break;
+      }
       tasks.swap(tasks_);
     }
-    for (auto& task : tasks)
+    for (auto& task : tasks) {
       task();
+    }
     pump.dispatch();
     const auto wait = pump.pollData();
     pollfd fds[2] = {{.fd = wait.fd, .events = wait.events, .revents = 0},

@@ -26,6 +26,9 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   void run(std::function<void(bus::SdbusPublisher&)> task);
+  // Publishes `state` on the loop thread and keeps it alive, as the daemon keeps its desired state
+  // (the publisher reads from it until the next publish).
+  bus::SdbusPublisher::Changes publish(core::DesiredState state, const core::SyncSummary& summary);
   FakeControl& control() { return control_; }
 
  private:
@@ -37,7 +40,8 @@ class TestServer {
   std::mutex mutex_;
   std::vector<std::function<void()>> tasks_;
   bool stop_ = false;
-  bus::SdbusPublisher* publisher_ = nullptr;  // owned by the loop thread
+  bus::SdbusPublisher* publisher_ = nullptr;   // owned by the loop thread
+  std::unique_ptr<core::DesiredState> state_;  // the published state; loop thread only
   std::exception_ptr startError_;
   std::thread thread_;
 };

@@ -24,11 +24,9 @@ while (($#)); do
     *) echo "run-e2e: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ -f "$kernel_cache/ready" ] || { echo "run-e2e: no kernel in '$kernel_cache' (fetch-kernel.sh failed?)" >&2; exit 1; }
+kernel_from_cache run-e2e "$kernel_cache"
 [ -f "$script" ] || { echo "run-e2e: no script '$script'" >&2; exit 1; }
 [ -z "$deb" ] || [ -f "$deb" ] || { echo "run-e2e: no package '$deb' (build target package-deb)" >&2; exit 1; }
-version=$(cat "$kernel_cache/ready")
-kroot=$kernel_cache/root
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kipvs-e2e.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -42,8 +40,7 @@ for f in "${files[@]}"; do cp -rL "$f" "$exchange/files/"; done
 # The initramfs: busybox, the modules to reach 9p and overlay, the init.
 stage=$work/initrd
 mkdir -p "$stage"/{bin,etc,proc,sys,dev}
-cp /bin/busybox "$stage/bin/busybox"
-ln -s busybox "$stage/bin/sh"
+stage_busybox "$stage"
 cp "$here/e2e-init.sh" "$stage/init"
 chmod +x "$stage/init"
 echo "$version" >"$stage/etc/kernel-version"
@@ -51,7 +48,7 @@ echo "$timeout" >"$stage/etc/test-timeout"
 modules=(virtio_pci 9pnet_virtio 9p overlay crc32c_generic)
 printf '%s\n' "${modules[@]}" >"$stage/etc/initrd-modules"
 stage_modules "$kroot" "$version" "$stage" "${modules[@]}"
-(cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initrd.img"
+pack_initrd "$stage" "$work/initrd.img"
 
 log=$work/console.log
 set +e
@@ -71,13 +68,5 @@ if [ -s "$exchange/journal.log" ]; then
   cat "$exchange/journal.log"
 fi
 status=$(cat "$exchange/status" 2>/dev/null || sed -n 's/^KIPVS_E2E_EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n1)
-if [ -z "$status" ]; then
-  echo "run-e2e: guest ended without reporting a status (qemu exit $qemu_status; timeout ${timeout}s?)" >&2
-  exit 1
-fi
-if [ "$expect" -ne 0 ]; then
-  [ "$status" -eq "$expect" ] && { echo "run-e2e: guest exited $status as expected"; exit 0; }
-  echo "run-e2e: guest exited $status, expected $expect" >&2
-  exit 1
-fi
-exit "$status"
+exit_with_guest_status run-e2e "$status" "$expect" \
+  "guest ended without reporting a status (qemu exit $qemu_status; timeout ${timeout}s?)"

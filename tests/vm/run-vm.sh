@@ -21,35 +21,22 @@ while (($#)); do
     *) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ -f "$kernel_cache/ready" ] || { echo "run-vm: no kernel in '$kernel_cache' (fetch-kernel.sh failed?)" >&2; exit 1; }
+kernel_from_cache run-vm "$kernel_cache"
 [ -f "$script" ] || { echo "run-vm: no script '$script'" >&2; exit 1; }
-version=$(cat "$kernel_cache/ready")
-kroot=$kernel_cache/root
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kipvs-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,opt/kipvs/bin,opt/kipvs/lib,opt/kipvs/files}
 
-copy_with_libs() {  # copy an executable to $2 and every shared library it needs to the same path
-  local exe=$1 dest=$2
-  cp -L "$exe" "$stage$dest"
-  ldd "$exe" 2>/dev/null | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
-    [ -n "$lib" ] && [ -e "$lib" ] || continue
-    mkdir -p "$stage$(dirname "$lib")"
-    [ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
-  done
-}
-
-cp /bin/busybox "$stage/bin/busybox"
-ln -s busybox "$stage/bin/sh"
+stage_busybox "$stage"
 # bash runs the test scripts: busybox sh would prefer its own applets (ip, ...) over the real tools.
-copy_with_libs /bin/bash /bin/bash
+stage_program "$stage" /bin/bash /bin/bash
 for tool in /usr/sbin/ipvsadm /usr/sbin/nft /usr/sbin/ip /usr/sbin/conntrack; do
-  if [ -e "$tool" ]; then copy_with_libs "$tool" "/usr/sbin/$(basename "$tool")"; fi
+  if [ -e "$tool" ]; then stage_program "$stage" "$tool" "/usr/sbin/$(basename "$tool")"; fi
 done
 [ -e "$stage/usr/sbin/ip" ] || { echo "run-vm: iproute2 'ip' not found on host" >&2; exit 1; }
-for p in "${programs[@]}"; do copy_with_libs "$p" "/opt/kipvs/bin/$(basename "$p")"; done
+for p in "${programs[@]}"; do stage_program "$stage" "$p" "/opt/kipvs/bin/$(basename "$p")"; done
 for f in "${files[@]}"; do cp -rL "$f" "$stage/opt/kipvs/files/"; done
 cp "$script" "$stage/opt/kipvs/test.sh"
 cp "$here/guest-init.sh" "$stage/init"
@@ -63,7 +50,7 @@ modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_v
 printf '%s\n' "${modules[@]}" | sed 's/^dummy$/dummy numdummies=0/' > "$stage/etc/kipvs-modules"
 stage_modules "$kroot" "$version" "$stage" "${modules[@]}"
 
-(cd "$stage" && find . | cpio -o -H newc --quiet) > "$work/initrd"
+pack_initrd "$stage" "$work/initrd"
 
 log=$work/console.log
 set +e
@@ -75,17 +62,6 @@ qemu_status=${PIPESTATUS[0]}
 set -e
 
 status=$(sed -n 's/^KIPVS_VM_EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n1)
-if [ -z "$status" ]; then
-  if [ "$qemu_status" -eq 124 ]; then
-    echo "run-vm: guest timed out after ${timeout}s" >&2
-  else
-    echo "run-vm: guest ended without reporting a status (qemu exit $qemu_status)" >&2
-  fi
-  exit 1
-fi
-if [ "$expect" -ne 0 ]; then
-  [ "$status" -eq "$expect" ] && { echo "run-vm: guest exited $status as expected"; exit 0; }
-  echo "run-vm: guest exited $status, expected $expect" >&2
-  exit 1
-fi
-exit "$status"
+missing="guest ended without reporting a status (qemu exit $qemu_status)"
+[ "$qemu_status" -ne 124 ] || missing="guest timed out after ${timeout}s"
+exit_with_guest_status run-vm "$status" "$expect" "$missing"

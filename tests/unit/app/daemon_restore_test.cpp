@@ -139,12 +139,37 @@ TEST_F(DaemonRestoreTest, TheApiServerSyncingLaterAppliesOnlyTheDifference) {
   EXPECT_FALSE(daemon_->status().restoredFromState);
   EXPECT_EQ(agentStatusOf(*daemon_).syncState, core::SyncState::Synced);
   EXPECT_EQ(readyLines_.size(), 1U) << "READY=1 is sent once";
-  EXPECT_EQ(statusLines_, std::vector<std::string>{"synced: 1 virtual services"});
+  EXPECT_EQ(statusLines_,
+            (std::vector<std::string>{"stale: restored last-known-good state from "
+                                      "/var/lib/kipvs-test/last-known-good.json (1 services, saved "
+                                      "2026-11-26T12:00:00Z); the API server has not synced yet",
+                                      "synced: 1 virtual services"}))
+      << "connected first, then synced";
 
   ASSERT_EQ(saved_.saves, 1) << "the API's snapshot is the new last-known-good state";
   const auto saved = k8s::decodeLastKnownGood(*saved_.text);
   EXPECT_EQ(saved.nodeName, "node-a");
   EXPECT_EQ(saved.snapshot, daemon_->snapshot());
+}
+
+TEST_F(DaemonRestoreTest, StatusLineFollowsTheApiServerGoingAwayAndComingBack) {
+  makeDaemon();
+  apiLists();
+  settle();
+  ASSERT_EQ(readyLines_, std::vector<std::string>{"synced: 1 virtual services"});
+  daemon_->handle(k8s::SourceEvent::failure(k8s::ResourceKind::Service, k8s::FailureReason::ConnectionFailure,
+                                            "connection refused"));
+  daemon_->handle(k8s::SourceEvent::failure(k8s::ResourceKind::EndpointSlice,
+                                            k8s::FailureReason::ConnectionFailure, "connection refused"));
+  settle();
+  apiLists();
+  settle();
+  EXPECT_EQ(statusLines_, (std::vector<std::string>{
+                              "stale: API server unreachable; keeping the last synced state (1 virtual "
+                              "services)",
+                              "synced: 1 virtual services"}))
+      << "one line per change, none repeated";
+  EXPECT_EQ(readyLines_.size(), 1U);
 }
 
 TEST_F(DaemonRestoreTest, AnApiServerThatSyncsInTimeIsNeverOverriddenByTheFile) {

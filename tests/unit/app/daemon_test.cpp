@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "../core/core_fixtures.hpp"
 #include "../core/fakes.hpp"
+#include "core/log.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -111,6 +115,38 @@ TEST_F(DaemonTest, OneEndpointChangeIssuesOneRealServerOperation) {
   EXPECT_EQ(ipvs_.log[0].rfind("add-real", 0), 0U) << ipvs_.log[0];
   EXPECT_EQ(firewalls_.size(), firewallsBefore + 1) << "hairpin set grew by the new local endpoint";
   EXPECT_EQ(firstSyncs_, 1);
+}
+
+TEST_F(DaemonTest, EachSyncIsLoggedWithItsKindAndTheOperationsItIssued) {
+  std::vector<std::string> syncLines;
+  const auto level = log::level();
+  log::setLevel(log::Level::Debug);
+  log::setSink([&](log::Level, std::string_view message, const log::Fields&) {
+    if (message.starts_with("sync: ")) {
+      syncLines.emplace_back(message);
+    }
+  });
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice,
+                         {webSlice({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")})}));
+  settle();
+  k8s::WatchEvent event;
+  event.type = k8s::EventType::Modified;
+  auto shrunk = webSlice({endpoint("10.244.1.5", "node-a")});
+  shrunk.meta.resourceVersion = "102";
+  event.object = shrunk;
+  event.resourceVersion = "102";
+  daemon_->handle(k8s::SourceEvent::watch(k8s::ResourceKind::EndpointSlice, std::move(event)));
+  settle();
+  log::setSink(nullptr);
+  log::setLevel(level);
+
+  ASSERT_EQ(syncLines.size(), 2U);
+  EXPECT_EQ(syncLines[0].rfind("sync: full services=1 ipvs_ops=3 reconcile_us=", 0), 0U) << syncLines[0];
+  EXPECT_EQ(syncLines[1].rfind("sync: incremental services=1 ipvs_ops=1 reconcile_us=", 0), 0U)
+      << syncLines[1];
+  EXPECT_NE(syncLines[1].find(" took_us="), std::string::npos) << syncLines[1];
 }
 
 TEST_F(DaemonTest, SourceFailureIsRecordedAndKeepsTheKernelAsItIs) {

@@ -61,6 +61,34 @@ TEST_F(KeeperTest, SavesAtOnceThenAtMostOncePerInterval) {
   EXPECT_EQ(store_.saves, 2) << "nothing pending: nothing written";
 }
 
+// A store whose save takes a second of the keeper's clock.
+class SlowStore final : public core::StateStore {
+ public:
+  explicit SlowStore(core::testing::FakeClock& clock) : clock_(clock) {}
+  int saves = 0;
+  std::optional<std::string> load() override { return std::nullopt; }
+  void save(std::string_view /*text*/) override {
+    clock_.advance(std::chrono::seconds(1));
+    ++saves;
+  }
+
+ private:
+  core::testing::FakeClock& clock_;
+};
+
+TEST_F(KeeperTest, SlowSavesAreSpacedFiftyTimesTheirDuration) {
+  SlowStore store(clock_);
+  auto keeper = this->keeper(store);
+  keeper.changed();
+  ASSERT_EQ(store.saves, 1);
+  clock_.advance(std::chrono::seconds(20));
+  keeper.changed();
+  EXPECT_EQ(store.saves, 1) << "20 s after a 1 s save: deferred";
+  clock_.advance(std::chrono::seconds(31));
+  keeper.changed();
+  EXPECT_EQ(store.saves, 2) << "51 s after it: saved";
+}
+
 TEST_F(KeeperTest, FlushWritesAPendingChange) {
   auto keeper = this->keeper(store_);
   keeper.changed();

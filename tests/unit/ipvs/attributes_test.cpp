@@ -3,21 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "bytes.hpp"
-#include "ipvs/ipvs_error.hpp"
+#include "ipvs_test_util.hpp"
 
 namespace kipvs::ipvs {
 namespace {
 
 using namespace testing;
-
-int errnoOf(const auto& fn) {
-  try {
-    fn();
-  } catch (const IpvsError& error) {
-    return error.errnum();
-  }
-  return 0;
-}
 
 TEST(AttrWriter, PadsEachAttributeToFourBytes) {
   AttrWriter out;

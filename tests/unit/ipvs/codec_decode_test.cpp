@@ -10,19 +10,14 @@
 
 #include "bytes.hpp"
 #include "ipvs/codec.hpp"
-#include "ipvs/ipvs_error.hpp"
+#include "ipvs_test_util.hpp"
 
 namespace kipvs::ipvs {
 namespace {
 
 using namespace testing;
-using core::IpAddress;
 using core::IpFamily;
 using core::Protocol;
-
-IpAddress ip(const char* text) {
-  return *IpAddress::parse(text);
-}
 
 Bytes stats64(std::uint64_t conns, std::uint64_t inBytes) {
   // The kernel pads u64 attributes with IPVS_STATS_ATTR_PAD where alignment needs it.
@@ -63,15 +58,6 @@ Bytes kernelV6Dest() {
        attr(IPVS_DEST_ATTR_ACTIVE_CONNS, le32(7)), attr(IPVS_DEST_ATTR_INACT_CONNS, le32(8)),
        attr(IPVS_DEST_ATTR_PERSIST_CONNS, le32(9)), attr(IPVS_DEST_ATTR_ADDR_FAMILY, le16(AF_INET6)),
        stats64(21, 22)});
-}
-
-int errnoOf(const auto& fn) {
-  try {
-    fn();
-  } catch (const IpvsError& error) {
-    return error.errnum();
-  }
-  return 0;
 }
 
 TEST(Decode, KernelV4ServiceWithHashedFlagStripped) {

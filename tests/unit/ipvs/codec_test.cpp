@@ -8,19 +8,14 @@
 #include <sys/socket.h>
 
 #include "bytes.hpp"
-#include "ipvs/ipvs_error.hpp"
+#include "ipvs_test_util.hpp"
 
 namespace kipvs::ipvs {
 namespace {
 
 using namespace testing;
-using core::IpAddress;
 using core::IpFamily;
 using core::Protocol;
-
-IpAddress ip(const char* text) {
-  return *IpAddress::parse(text);
-}
 
 core::VirtualService tcpService() {
   return {.key = {.family = IpFamily::V4, .protocol = Protocol::Tcp, .address = ip("10.0.0.1"), .port = 80},

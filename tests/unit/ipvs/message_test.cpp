@@ -6,7 +6,7 @@
 #include <linux/netlink.h>
 
 #include "bytes.hpp"
-#include "ipvs/ipvs_error.hpp"
+#include "ipvs_test_util.hpp"
 
 namespace kipvs::ipvs {
 namespace {
@@ -51,15 +51,6 @@ TEST(Message, SplitsADatagramAndReadsErrorsAndDone) {
             attr(IPVS_INFO_ATTR_VERSION, le32(1)));
   EXPECT_TRUE(messages[3].isDone());
   EXPECT_EQ(messages[3].errnum(), 0);
-}
-
-int errnoOf(const auto& fn) {
-  try {
-    fn();
-  } catch (const IpvsError& error) {
-    return error.errnum();
-  }
-  return 0;
 }
 
 // Found by fuzzing the reply codec: negating INT32_MIN was undefined behaviour.

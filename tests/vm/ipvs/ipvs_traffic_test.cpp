@@ -1,5 +1,5 @@
 // (popen runs busybox sh, which prefers its own `ip` applet: the real iproute2 is named by path.)
-// Real traffic through IPVS: two "pods" (network namespaces behind veth pairs) each run a name server;
+// Real traffic through IPVS: two "pods" (network namespaces behind veth pairs) each run a podnet server;
 // a masquerading round-robin virtual service on a VIP of a dummy link spreads connections 50/50.
 
 #include <arpa/inet.h>
@@ -17,7 +17,8 @@
 namespace kipvs::ipvs::vmtest {
 namespace {
 
-// Connects to address:port and returns the first line the server sends ("" on failure).
+// Connects to address:port and returns the name of the pod that answers ("" on failure): podnet answers
+// each connection at once with "<name> <client address>".
 std::string ask(const char* address, std::uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   const timeval timeout{.tv_sec = 5, .tv_usec = 0};
@@ -30,15 +31,12 @@ std::string ask(const char* address, std::uint16_t port) {
   std::string answer;
   if (connect(fd, reinterpret_cast<sockaddr*>(&target), sizeof target) == 0) {
     char buffer[256];
-    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) {
+    for (ssize_t n; answer.find('\n') == std::string::npos && (n = read(fd, buffer, sizeof buffer)) > 0;) {
       answer.append(buffer, static_cast<std::size_t>(n));
     }
   }
   close(fd);
-  if (!answer.empty() && answer.back() == '\n') {
-    answer.pop_back();
-  }
-  return answer;
+  return answer.substr(0, answer.find_first_of(" \n"));
 }
 
 void startPod(const std::string& name, int index) {
@@ -52,7 +50,7 @@ void startPod(const std::string& name, int index) {
   run(in + "ip link set lo up && " + in + "ip addr add " + pod + "/24 dev eth0 && " + in +
       "ip link set eth0 up");
   run(in + "/usr/sbin/ip route add default via " + host);
-  run(in + "name_server 8080 " + name + " </dev/null >/dev/null 2>&1 &");
+  run(in + "podnet serve 8080 " + name + " </dev/null >/dev/null 2>&1 &");
   for (int attempt = 0; attempt < 100 && ask(pod.c_str(), 8080) != name; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
