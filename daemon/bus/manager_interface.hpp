@@ -20,8 +20,9 @@ namespace kipvs::bus {
 
 class ManagerInterface {
  public:
-  static constexpr const char* INTERFACE_NAME =
-      "org.kipvs.Proxy1.Manager";  // NOLINT(readability-identifier-naming): as generated
+  // Names as sdbus-c++-xml2cpp generates them (the D-Bus member names), not our style.
+  // NOLINTBEGIN(readability-identifier-naming)
+  static constexpr const char* INTERFACE_NAME = "org.kipvs.Proxy1.Manager";
 
  protected:
   explicit ManagerInterface(sdbus::IObject& object);
@@ -56,6 +57,7 @@ class ManagerInterface {
   virtual std::uint32_t VirtualServiceCount() = 0;
   virtual std::uint32_t RealServerCount() = 0;
   virtual std::string ResourceVersion() = 0;
+  // NOLINTEND(readability-identifier-naming)
 
   sdbus::IObject& object_;
 };
