@@ -91,21 +91,25 @@ void readFile(const std::filesystem::path& path, ManifestSet& set) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  try {
-    if (path.extension() == ".json") {
-      readDocument(text.str(), path.string(), set);
-      return;
-    }
-    const auto documents = yamlDocumentsToJson(text.str());
-    for (std::size_t i = 0; i < documents.size(); ++i) {
-      readDocument(documents[i], path.string() + " document " + std::to_string(i + 1), set);
-    }
-  } catch (const std::exception& error) {
-    set.errors.push_back(path.string() + ": " + error.what());
-  }
+  readManifestText(text.str(), path.string(), path.extension() == ".json", set);
 }
 
 }  // namespace
+
+void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set) {
+  try {
+    if (json) {
+      readDocument(text, where, set);
+      return;
+    }
+    const auto documents = yamlDocumentsToJson(text);
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      readDocument(documents[i], where + " document " + std::to_string(i + 1), set);
+    }
+  } catch (const std::exception& error) {
+    set.errors.push_back(where + ": " + error.what());
+  }
+}
 
 ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
   ManifestSet set;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ManifestSet {
 // Reads every manifest in `dir` (not recursive, lexical order). Objects without a namespace go to
 // "default"; Services are marked as coming from the static source.
 ManifestSet readManifestDirectory(const std::filesystem::path& dir);
+// One manifest file's text (`json`: a .json file, else YAML), added to `set`; problems become errors
+// naming `where`. Pure: what readManifestDirectory does per file.
+void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set);
 
 class StaticSource {
  public:
