@@ -1,6 +1,7 @@
 // kipvsd: the IPVS service proxy daemon. Parses the command line and configuration, then hands over to
 // the composition root (app/runtime.cpp).
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <array>
@@ -42,6 +43,10 @@ std::optional<Config> loadConfig(const kipvs::app::CommandLine& cli) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One malloc arena: the static source and the API watch decode on threads of their own, and glibc gave
+  // each thread an arena that kept its pages after the decoded lists moved to the main loop (~10 MiB of
+  // peak RSS at 10k Services). The threads hand over whole lists, so they rarely contend.
+  mallopt(M_ARENA_MAX, 1);
   const auto cli = kipvs::app::parseCommandLine({argv + 1, argv + argc});
   if (!cli.error.empty()) {
     std::cerr << "kipvsd: " << cli.error << "\n" << kipvs::app::usage();

@@ -11,6 +11,8 @@ packages=(
   libpoco-dev libyaml-cpp-dev libnftables-dev
   libgtest-dev libgmock-dev
   clang-format clang-tidy
+  # fuzz tier (tests/fuzz): clang and libFuzzer's runtime (libclang_rt.fuzzer-x86_64.a)
+  clang libclang-rt-14-dev
   # test tiers: bus (dbus-daemon, busctl, gdbus), k8s (openssl for test certificates)
   dbus dbus-bin systemd libglib2.0-bin openssl iproute2 nftables
   # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest

@@ -1,5 +1,6 @@
 #include "core/reconciler.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -123,16 +124,29 @@ ReconcileReport Reconciler::reapTerminating() {
 }
 
 void Reconciler::readKernel(std::vector<std::string>& errors) {
-  ObservedState fresh;
-  for (const auto& status : ipvs_.listServices()) {
-    ObservedVirtualService vs{.service = status.service, .reals = {}};
+  // Refreshed in place, one virtual service at a time: at 10k services x 10 reals a second complete copy
+  // of the table would be ~7 MiB of peak for nothing. A listing that fails half-way leaves entries that
+  // are either fresh or as before.
+  const auto services = ipvs_.listServices();
+  std::vector<VirtualServiceKey> present;
+  present.reserve(services.size());
+  for (const auto& status : services) {
+    const auto reals = ipvs_.listRealServers(status.service.key);
+    auto& vs = kernel_[status.service.key];
+    vs.service = status.service;
     vs.service.flags &= ~svc_flags::kHashed;
-    for (const auto& real : ipvs_.listRealServers(status.service.key)) {
-      vs.reals.push_back(real.server);
+    std::vector<RealServer> fresh;
+    fresh.reserve(reals.size());
+    for (const auto& real : reals) {
+      fresh.push_back(real.server);
     }
-    fresh.emplace(status.service.key, std::move(vs));
+    vs.reals = std::move(fresh);
+    present.push_back(status.service.key);
   }
-  kernel_ = std::move(fresh);
+  std::sort(present.begin(), present.end());
+  std::erase_if(kernel_, [&](const auto& entry) {
+    return !std::binary_search(present.begin(), present.end(), entry.first);
+  });
   try {
     const auto listed = addresses_.listAddresses();
     bound_ = {listed.begin(), listed.end()};

@@ -4,8 +4,10 @@
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "ipvs/ipvs_error.hpp"
@@ -50,7 +52,9 @@ int NetlinkMessage::errnum() const {
     throw IpvsError(EBADMSG, "decode netlink error message: " + std::to_string(payload.size()) + " bytes");
   }
   std::memcpy(&error, payload.data(), sizeof error);
-  return error < 0 ? -error : error;
+  // A hostile or corrupt INT32_MIN has no positive counterpart; widen before negating.
+  const std::int64_t magnitude = error < 0 ? -std::int64_t{error} : error;
+  return static_cast<int>(std::min<std::int64_t>(magnitude, std::numeric_limits<int>::max()));
 }
 
 std::uint8_t NetlinkMessage::genlCommand() const {

@@ -54,13 +54,14 @@ YAML::Node findNamed(const YAML::Node& root, const char* list, const char* item,
 }
 
 // "<field>-data" (base64, wins) or "<field>" (a path relative to the kubeconfig's directory).
-std::string dataOrFile(const YAML::Node& node, const std::string& field, const std::filesystem::path& dir) {
+std::string dataOrFile(const YAML::Node& node, const std::string& field, const std::filesystem::path& dir,
+                       const KubeconfigFileReader& reader) {
   if (const std::string data = str(node, (field + "-data").c_str()); !data.empty()) {
     return decodeBase64(data, field + "-data");
   }
   if (const std::string file = str(node, field.c_str()); !file.empty()) {
     const std::filesystem::path path(file);
-    return readFile((path.is_absolute() ? path : dir / path).string(), field);
+    return reader((path.is_absolute() ? path : dir / path).string(), field);
   }
   return {};
 }
@@ -81,9 +82,17 @@ std::string joinHostPort(const std::string& host, const std::string& port) {
 }
 
 ClusterConfig loadKubeconfig(const std::string& path, const std::string& context) {
+  return parseKubeconfig(readFile(path, "kubeconfig"), path, context);
+}
+
+namespace {
+
+ClusterConfig readKubeconfig(std::string_view text, const std::string& path, const std::string& context,
+                             const KubeconfigFileReader& fileReader) {
+  const KubeconfigFileReader reader = fileReader ? fileReader : KubeconfigFileReader(readFile);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     throw ConfigError("cannot parse kubeconfig " + path + ": " + e.what());
   }
@@ -104,7 +113,7 @@ ClusterConfig loadKubeconfig(const std::string& path, const std::string& context
   if (config.server.empty()) {
     throw ConfigError(config.origin + ": cluster has no server");
   }
-  config.caPem = dataOrFile(cluster, "certificate-authority", dir);
+  config.caPem = dataOrFile(cluster, "certificate-authority", dir, reader);
   config.insecureSkipTlsVerify =
       cluster["insecure-skip-tls-verify"] && cluster["insecure-skip-tls-verify"].as<bool>();
   if (config.insecureSkipTlsVerify && !config.caPem.empty()) {
@@ -113,8 +122,8 @@ ClusterConfig loadKubeconfig(const std::string& path, const std::string& context
   }
   config.tlsServerName = str(cluster, "tls-server-name");
   config.disableCompression = cluster["disable-compression"] && cluster["disable-compression"].as<bool>();
-  config.clientCertPem = dataOrFile(user, "client-certificate", dir);
-  config.clientKeyPem = dataOrFile(user, "client-key", dir);
+  config.clientCertPem = dataOrFile(user, "client-certificate", dir, reader);
+  config.clientKeyPem = dataOrFile(user, "client-key", dir, reader);
   if (config.clientCertPem.empty() != config.clientKeyPem.empty()) {
     throw ConfigError(config.origin + ": client-certificate and client-key must be given together");
   }
@@ -126,6 +135,18 @@ ClusterConfig loadKubeconfig(const std::string& path, const std::string& context
     }
   }
   return config;
+}
+
+}  // namespace
+
+ClusterConfig parseKubeconfig(std::string_view text, const std::string& path, const std::string& context,
+                              const KubeconfigFileReader& fileReader) {
+  try {
+    return readKubeconfig(text, path, context, fileReader);
+  } catch (const YAML::Exception& e) {
+    // A field of the wrong shape (a scalar where a map belongs, "yes please" for a boolean).
+    throw ConfigError("kubeconfig " + path + ": " + e.what());
+  }
 }
 
 ClusterConfig inClusterConfig(const std::function<const char*(const char*)>& getenv,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace kipvs::k8s {
 
@@ -36,6 +37,13 @@ struct ClusterConfig {
 // kubeconfig's directory; *-data wins over the file form; token wins over tokenFile;
 // insecure-skip-tls-verify together with a CA is an error (as in client-go).
 ClusterConfig loadKubeconfig(const std::string& path, const std::string& context = {});
+
+// Reads a file the kubeconfig names (`what`: "certificate-authority", ...); throws ConfigError.
+using KubeconfigFileReader = std::function<std::string(const std::string& path, const std::string& what)>;
+// loadKubeconfig on text already read from `path` (which only names it and anchors relative paths);
+// files it refers to are read through `fileReader` (nullptr: the filesystem).
+ClusterConfig parseKubeconfig(std::string_view text, const std::string& path, const std::string& context = {},
+                              const KubeconfigFileReader& fileReader = nullptr);
 
 struct InClusterPaths {
   std::string tokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";

@@ -106,20 +106,43 @@ bool JsonReader::readBool() {
 }
 
 std::string_view JsonReader::skipNumber() {
+  // JSON's grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. On failure nothing is
+  // consumed, so a caller that catches the error can still skip() the value (and fail there).
   const std::size_t start = pos_;
-  if (pos_ < text_.size() && text_[pos_] == '-') {
+  const auto at = [this](char c) { return pos_ < text_.size() && text_[pos_] == c; };
+  const auto digits = [this] {
+    const std::size_t from = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      ++pos_;
+    }
+    return pos_ - from;
+  };
+  const auto bad = [&] {
+    pos_ = start;
+    fail("expected a number");
+  };
+  if (at('-')) {
     ++pos_;
   }
-  while (pos_ < text_.size()) {
-    const char c = text_[pos_];
-    if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-      ++pos_;
-    } else {
-      break;
+  const std::size_t wholeStart = pos_;
+  const std::size_t whole = digits();
+  if (whole == 0 || (whole > 1 && text_[wholeStart] == '0')) {
+    bad();
+  }
+  if (at('.')) {
+    ++pos_;
+    if (digits() == 0) {
+      bad();
     }
   }
-  if (pos_ == start || (pos_ == start + 1 && text_[start] == '-')) {
-    fail("expected a number");
+  if (at('e') || at('E')) {
+    ++pos_;
+    if (at('+') || at('-')) {
+      ++pos_;
+    }
+    if (digits() == 0) {
+      bad();
+    }
   }
   return text_.substr(start, pos_ - start);
 }

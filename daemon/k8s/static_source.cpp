@@ -92,21 +92,32 @@ void readFile(const std::filesystem::path& path, ManifestSet& set) {
   }
   std::ostringstream text;
   text << in.rdbuf();
+  readManifestText(text.str(), path.string(), path.extension() == ".json", set);
+}
+
+<<<<<<< HEAD
+std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
+=======
+}  // namespace
+
+void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set) {
   try {
-    if (path.extension() == ".json") {
-      readDocument(text.str(), path.string(), set);
+    if (json) {
+      readDocument(text, where, set);
       return;
     }
-    const auto documents = yamlDocumentsToJson(text.str());
+    const auto documents = yamlDocumentsToJson(text);
     for (std::size_t i = 0; i < documents.size(); ++i) {
-      readDocument(documents[i], path.string() + " document " + std::to_string(i + 1), set);
+      readDocument(documents[i], where + " document " + std::to_string(i + 1), set);
     }
   } catch (const std::exception& error) {
-    set.errors.push_back(path.string() + ": " + error.what());
+    set.errors.push_back(where + ": " + error.what());
   }
 }
 
-std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
+ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
+  ManifestSet set;
+>>>>>>> main
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ManifestSet {
 // Reads every manifest in `dir` (not recursive, lexical order). Objects without a namespace go to
 // "default"; Services are marked as coming from the static source.
 ManifestSet readManifestDirectory(const std::filesystem::path& dir);
+// One manifest file's text (`json`: a .json file, else YAML), added to `set`; problems become errors
+// naming `where`. Pure: what readManifestDirectory does per file.
+void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set);
 
 // The objects of every manifest file, kept per file so that a change re-parses only what changed.
 class ManifestCache {

@@ -17,10 +17,12 @@ std::optional<core::Explanation> FakeControl::explain(const core::VirtualService
 
 std::optional<core::LiveServiceStatus> FakeControl::readStatus(const core::VirtualServiceKey& key) {
   const std::lock_guard lock(mutex_);
-  if (kernelUnavailable_)
+  if (kernelUnavailable_) {
     throw core::ControlError(core::ControlError::Code::Unavailable, "netlink: EPERM");
-  if (key != tcpKey("10.96.0.1", 443))
+  }
+  if (key != tcpKey("10.96.0.1", 443)) {
     return std::nullopt;
+  }
   core::RealServerStatus a{.server = {.address = ip("192.168.1.10"), .port = 6443},
                            .activeConnections = 7,
                            .inactiveConnections = 3,
@@ -31,8 +33,9 @@ std::optional<core::LiveServiceStatus> FakeControl::readStatus(const core::Virtu
 
 std::map<core::VirtualServiceKey, core::IpvsStats> FakeControl::readAllStats() {
   const std::lock_guard lock(mutex_);
-  if (kernelUnavailable_)
+  if (kernelUnavailable_) {
     throw core::ControlError(core::ControlError::Code::Unavailable, "netlink: EPERM");
+  }
   std::map<core::VirtualServiceKey, core::IpvsStats> all;
   all[tcpKey("10.96.0.1", 443)] = knownStats(42);
   all[tcpKey("10.96.0.50", 8080)] = knownStats(1);  // not published in knownState(): must be left out

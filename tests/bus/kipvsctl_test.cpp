@@ -23,8 +23,9 @@ using ::testing::Not;
 std::string squeezed(const std::string& text) {
   std::string out;
   for (const char c : text) {
-    if (c == ' ' && !out.empty() && out.back() == ' ')
+    if (c == ' ' && !out.empty() && out.back() == ' ') {
       continue;
+    }
     out += c;
   }
   return out;
@@ -165,8 +166,9 @@ TEST_F(Kipvsctl, WatchFollowsSignals) {
   std::vector<std::string> lines;
   for (int i = 0; i < 6; ++i) {
     lines.push_back(watch.readLine(ok));
-    if (!ok || lines.back().find("SyncCompleted") != std::string::npos)
+    if (!ok || lines.back().find("SyncCompleted") != std::string::npos) {
       break;
+    }
   }
   EXPECT_THAT(lines, ::testing::Contains(
                          R"({"event":"ServiceChanged","path":"/org/kipvs/Proxy1/service/)"
@@ -209,8 +211,9 @@ TEST(KipvsctlDocs, ManPageAndCompletionCoverEveryCommand) {
   for (const char* command :
        {"status", "list", "show", "stats", "explain", "watch", "resync", "drain", "undrain", "log-level"}) {
     std::string roffName = command;
-    if (roffName == "log-level")
+    if (roffName == "log-level") {
       roffName = "log\\-level";
+    }
     EXPECT_THAT(man.str(), HasSubstr(".B " + roffName)) << command;
     EXPECT_THAT(completion.str(), HasSubstr(command)) << command;
     EXPECT_THAT(help.out, HasSubstr("  " + std::string(command))) << command;

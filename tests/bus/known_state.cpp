@@ -7,8 +7,9 @@ namespace kipvs::test {
 
 core::IpAddress ip(const char* text) {
   auto parsed = core::IpAddress::parse(text);
-  if (!parsed)
+  if (!parsed) {
     throw std::invalid_argument(std::string("bad test address ") + text);
+  }
   return *parsed;
 }
 

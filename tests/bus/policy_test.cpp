@@ -30,19 +30,22 @@ class AdminGroup {
  public:
   AdminGroup() {
     lock_ = open("/tmp/kipvs-bus-policy-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lock_ < 0 || flock(lock_, LOCK_EX) != 0)
+    if (lock_ < 0 || flock(lock_, LOCK_EX) != 0) {
       throw std::runtime_error("cannot lock the policy tests");
+    }
     if (getgrnam(dbus::kAdminGroup) == nullptr) {
       const auto r = runProcess({"groupadd", "--system", dbus::kAdminGroup});
-      if (r.exitCode != 0)
+      if (r.exitCode != 0) {
         throw std::runtime_error("groupadd " + std::string(dbus::kAdminGroup) + ": " + r.err);
+      }
       created_ = true;
     }
     gid_ = getgrnam(dbus::kAdminGroup)->gr_gid;
   }
   ~AdminGroup() {
-    if (created_)
+    if (created_) {
       runProcess({"groupdel", dbus::kAdminGroup});
+    }
     close(lock_);  // releases the lock
   }
   gid_t gid() const { return gid_; }

@@ -11,8 +11,6 @@
 #include <stdexcept>
 #include <system_error>
 
-extern char** environ;
-
 namespace kipvs::test {
 
 namespace {
@@ -29,10 +27,12 @@ std::vector<std::string> mergedEnvironment(const std::vector<std::string>& extra
     const std::string entry = *e;
     const auto name = entry.substr(0, entry.find('=') + 1);
     bool overridden = false;
-    for (const auto& x : extra)
+    for (const auto& x : extra) {
       overridden = overridden || x.starts_with(name);
-    if (!overridden)
+    }
+    if (!overridden) {
       env.push_back(entry);
+    }
   }
   env.insert(env.end(), extra.begin(), extra.end());
   return env;
@@ -40,8 +40,10 @@ std::vector<std::string> mergedEnvironment(const std::vector<std::string>& extra
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
-  for (auto& s : strings)
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) {
     out.push_back(s.data());
+  }
   out.push_back(nullptr);
   return out;
 }
@@ -56,8 +58,9 @@ Spawned spawn(std::vector<std::string> argv, const std::vector<std::string>& ext
     throw std::system_error(errno, std::generic_category(), "pipe2");
   }
   const pid_t pid = fork();
-  if (pid < 0)
+  if (pid < 0) {
     throw std::system_error(errno, std::generic_category(), "fork");
+  }
   if (pid == 0) {
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
@@ -94,11 +97,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector
       kill(child.pid, SIGKILL);
       break;
     }
-    if (poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR)
+    if (poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) {
       break;
+    }
     for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0)
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
         continue;
+      }
       const auto n = read(fds[i].fd, buffer, sizeof buffer);
       if (n > 0) {
         sinks[i]->append(buffer, static_cast<std::size_t>(n));
@@ -110,8 +115,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector
     }
   }
   for (const auto& fd : fds) {
-    if (fd.fd >= 0)
+    if (fd.fd >= 0) {
       close(fd.fd);
+    }
   }
   result.exitCode = reap(child.pid);
   return result;
@@ -142,12 +148,14 @@ std::string RunningProcess::readLine(bool& ok, std::chrono::milliseconds timeout
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd fd{outFd_, POLLIN, 0};
-    if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0)
+    if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
       break;
+    }
     char chunk[4096];
     const auto n = read(outFd_, chunk, sizeof chunk);
-    if (n <= 0)
+    if (n <= 0) {
       break;
+    }
     buffer_.append(chunk, static_cast<std::size_t>(n));
   }
   ok = false;
@@ -160,8 +168,9 @@ std::vector<std::string> asNobody(std::vector<std::string> argv, const std::vect
     prefix.emplace_back("--clear-groups");
   } else {
     std::string list;
-    for (const auto g : groups)
+    for (const auto g : groups) {
       list += (list.empty() ? "" : ",") + std::to_string(g);
+    }
     prefix.push_back("--groups=" + list);
   }
   prefix.insert(prefix.end(), argv.begin(), argv.end());

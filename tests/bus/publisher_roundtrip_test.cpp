@@ -218,8 +218,9 @@ TEST_F(PublisherRoundTrip, PublishingTheSameStateTwiceSignalsOnlySync) {
       server_.publish(knownState(), {.finishedUsec = 1700000000000000, .durationUsec = 7, .failedOps = 0});
   EXPECT_EQ(changes.added + changes.removed + changes.changed, 0U);
   EXPECT_TRUE(manager_.events.waitFor("SyncCompleted 1700000000000000 7 +0 -0 ~0 !0"));
-  for (const auto& line : manager_.events.lines())
+  for (const auto& line : manager_.events.lines()) {
     EXPECT_THAT(line, ::testing::Not(HasSubstr("Changed ")));
+  }
 }
 
 TEST_F(PublisherRoundTrip, StatusChangesEmitPropertiesChangedForWhatChanged) {

@@ -18,8 +18,9 @@ constexpr int kServices = 10000;
 
 std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
     ++n;
+  }
   return n;
 }
 
@@ -27,8 +28,9 @@ long rssKiB(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:"))
+    if (line.starts_with("VmRSS:")) {
       return std::stol(line.substr(6));
+    }
   }
   return -1;
 }
@@ -48,16 +50,18 @@ Measured measure(int services) {
                          "--services", std::to_string(services)});
   bool ok = false;
   const auto ready = server.readLine(ok, std::chrono::seconds(300));
-  if (!ok || !ready.starts_with("ready "))
+  if (!ok || !ready.starts_with("ready ")) {
     throw std::runtime_error("test server did not start: " + ready);
+  }
   Measured m;
   m.publishMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   const auto before = std::chrono::steady_clock::now();
   const auto r = runProcess({binaryDir() + "/client/kipvsctl", "--json", "list"},
                             {"DBUS_SYSTEM_BUS_ADDRESS=" + bus.address()}, std::chrono::seconds(300));
   m.listMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - before).count();
-  if (r.exitCode != 0)
+  if (r.exitCode != 0) {
     throw std::runtime_error("kipvsctl list failed: " + r.err);
+  }
   m.listBytes = r.out.size();
   m.listed = count(r.out, "\"key\":");
   m.serverRssKiB = rssKiB(server.pid());

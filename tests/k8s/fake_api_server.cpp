@@ -31,7 +31,7 @@ std::string head(int status, std::string_view contentType,
       Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status)) +
       "\r\nContent-Type: " + std::string(contentType) + "\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) {
-    out += name + ": " + value + "\r\n";
+    out.append(name).append(": ").append(value).append("\r\n");
   }
   return out;
 }

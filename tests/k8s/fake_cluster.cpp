@@ -16,7 +16,7 @@ namespace {
 std::string labelsJson(const core::Labels& labels) {
   std::string out = "{";
   for (const auto& [key, value] : labels) {
-    out += (out.size() > 1 ? "," : "") + ("\"" + key + "\":\"" + value + "\"");
+    out.append(out.size() > 1 ? "," : "").append("\"").append(key).append("\":\"").append(value).append("\"");
   }
   return out + "}";
 }
@@ -196,7 +196,7 @@ core::ClusterSnapshot FakeCluster::truth() const {
         items.push_back(std::move(*result.object));
       }
     }
-    cache.replace(kind, std::move(items), {}, std::to_string(rv_), delta);
+    cache.replace(kind, items, {}, std::to_string(rv_), delta);
   }
   core::ClusterSnapshot snapshot = cache.snapshot();
   snapshot.resourceVersion.clear();

@@ -82,6 +82,7 @@ TEST(WatchFraming, VeryLargeEventsAndLists) {
                      serviceJson("shop", "s" + std::to_string(i), "10.96.2." + std::to_string(i)));
   }
   std::vector<std::string> ips;
+  ips.reserve(14000);
   for (int i = 0; i < 14000; ++i) {
     ips.push_back("10.245." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1));
   }

@@ -65,13 +65,13 @@ void Harness::setScript(Script script) {
   script_ = std::move(script);
 }
 
-void Harness::start(SourceOptions options) {
-  start(std::move(options), config());
+void Harness::start(const SourceOptions& options) {
+  start(options, config());
 }
 
-void Harness::start(SourceOptions options, const ClusterConfig& config) {
+void Harness::start(const SourceOptions& options, const ClusterConfig& config) {
   source = std::make_unique<KubeSource>(
-      config, std::move(options),
+      config, options,
       [this](SourceEvent&& event) {
         const std::lock_guard lock(mutex);
         subscription->handle(std::move(event));

@@ -40,8 +40,8 @@ class Harness : public SubscriptionCallbacks {
   static SourceOptions fastOptions();
   ClusterConfig config() const;  // the fake server, its CA, the token
   void setScript(Script script);
-  void start(SourceOptions options = fastOptions());
-  void start(SourceOptions options, const ClusterConfig& config);
+  void start(const SourceOptions& options = fastOptions());
+  void start(const SourceOptions& options, const ClusterConfig& config);
   void stopSource();
 
   // Polls `predicate` (under the subscription lock) for up to 15 s.

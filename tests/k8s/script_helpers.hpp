@@ -28,7 +28,7 @@ inline std::string svc(const std::string& name, const std::string& ip = "10.96.1
 inline Harness::Script scripted(std::function<bool(const FakeRequest&)> match,
                                 std::function<void(const FakeRequest&, Responder&)> fn, int times = 1) {
   auto left = std::make_shared<std::atomic<int>>(times);
-  return [=](const FakeRequest& request, Responder& out) {
+  return [match = std::move(match), fn = std::move(fn), left](const FakeRequest& request, Responder& out) {
     if (!match(request) || left->fetch_sub(1) <= 0) {
       return false;
     }

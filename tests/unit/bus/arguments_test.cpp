@@ -93,7 +93,8 @@ TEST(RequireDrainTarget, MalformedTargetsAreInvalidArguments) {
                                                              {"endpoint", "[fd00::1]:80"},
                                                              {"endpoint", "10.0.0.1:99999"}};
   for (const auto& [scope, target] : bad) {
-    EXPECT_EQ(errorOf([&] { requireDrainTarget(scope, target); }), dbus::kErrorInvalidArgument)
+    // (clang before 16 cannot capture structured bindings, hence the named captures)
+    EXPECT_EQ(errorOf([&s = scope, &t = target] { requireDrainTarget(s, t); }), dbus::kErrorInvalidArgument)
         << scope << " '" << target << "'";
   }
 }

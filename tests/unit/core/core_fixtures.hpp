@@ -49,8 +49,8 @@ inline ServicePort port(std::uint16_t number, std::string name = "", Protocol pr
           .nodePort = nodePort};
 }
 
-inline Service service(std::string name, std::vector<std::string> clusterIPs, std::vector<ServicePort> ports,
-                       ServiceType type = ServiceType::ClusterIP) {
+inline Service service(std::string name, const std::vector<std::string>& clusterIPs,
+                       std::vector<ServicePort> ports, ServiceType type = ServiceType::ClusterIP) {
   Service svc;
   svc.meta.ns = "default";
   svc.meta.name = std::move(name);
@@ -116,12 +116,13 @@ inline EndpointSlice slice(std::string serviceName, std::vector<Endpoint> endpoi
   return result;
 }
 
-inline ClusterSnapshot snapshot(std::vector<Service> services, std::vector<EndpointSlice> slices) {
+inline ClusterSnapshot snapshot(const std::vector<Service>& services,
+                                const std::vector<EndpointSlice>& slices) {
   ClusterSnapshot snap;
-  for (auto& svc : services) {
+  for (const auto& svc : services) {
     snap.services[svc.meta.key()] = svc;
   }
-  for (auto& s : slices) {
+  for (const auto& s : slices) {
     snap.slicesByService[ObjectKey{s.meta.ns, s.serviceName}].push_back(s);
   }
   return snap;

@@ -29,7 +29,7 @@ VirtualServiceKey tcpKey(std::string_view address, std::uint16_t number) {
 }
 
 DesiredVirtualService desiredVs(std::string_view address, std::uint16_t number,
-                                std::vector<std::string> reals) {
+                                const std::vector<std::string>& reals) {
   DesiredVirtualService vs;
   vs.service.key = tcpKey(address, number);
   vs.origin = {.ns = "default", .name = "web", .portName = "", .kind = ServiceKind::ClusterIP};
@@ -43,9 +43,9 @@ DesiredVirtualService desiredVs(std::string_view address, std::uint16_t number,
   return vs;
 }
 
-DesiredState desiredOf(std::vector<DesiredVirtualService> services) {
+DesiredState desiredOf(const std::vector<DesiredVirtualService>& services) {
   DesiredState state;
-  for (auto& vs : services) {
+  for (const auto& vs : services) {
     state.services[vs.service.key] = vs;
   }
   return state;

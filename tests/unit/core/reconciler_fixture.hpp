@@ -15,10 +15,12 @@ inline VirtualServiceKey key(Protocol protocol, std::string_view address, std::u
 }
 
 // web: TCP 10.96.0.10:80 → :8080 on the given pods; dns: UDP 10.96.0.53:53 → :53 on the given pods.
-inline ClusterSnapshot cluster(std::vector<std::string> webPods, std::vector<std::string> dnsPods = {}) {
+inline ClusterSnapshot cluster(const std::vector<std::string>& webPods,
+                               const std::vector<std::string>& dnsPods = {}) {
   std::vector<Service> services{service("web", {"10.96.0.10"}, {port(80, "http")})};
   std::vector<EndpointSlice> slices;
   std::vector<Endpoint> web;
+  web.reserve(webPods.size());
   for (const auto& pod : webPods) {
     web.push_back(endpoint(pod, "node-b"));
   }
@@ -26,6 +28,7 @@ inline ClusterSnapshot cluster(std::vector<std::string> webPods, std::vector<std
   if (!dnsPods.empty()) {
     services.push_back(service("dns", {"10.96.0.53"}, {port(53, "dns", Protocol::Udp)}));
     std::vector<Endpoint> dns;
+    dns.reserve(dnsPods.size());
     for (const auto& pod : dnsPods) {
       dns.push_back(endpoint(pod, "node-b"));
     }

@@ -203,6 +203,7 @@ TEST_F(ReconcilerTest, AtScaleOneEndpointChangeIsStillOneOperation) {
     services.push_back(service(name, {"10.96." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)},
                                {port(80, "http")}));
     std::vector<Endpoint> endpoints;
+    endpoints.reserve(10);
     for (int e = 0; e < 10; ++e) {
       endpoints.push_back(
           endpoint("10.244." + std::to_string(i % 250) + "." + std::to_string(e + 1), "node-b"));

@@ -53,6 +53,14 @@ TEST(Message, SplitsADatagramAndReadsErrorsAndDone) {
   EXPECT_EQ(messages[3].errnum(), 0);
 }
 
+// Found by fuzzing the reply codec: negating INT32_MIN was undefined behaviour.
+TEST(Message, AnErrnoOfIntMinStaysPositive) {
+  const Bytes datagram = cat({header(20, NLMSG_ERROR, 0, 1), le32(0x80000000U)});
+  const auto messages = splitMessages(datagram);
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_GT(messages[0].errnum(), 0);
+}
+
 TEST(Message, TruncatedOrInconsistentHeadersAreErrors) {
   EXPECT_EQ(errnoOf([] { splitMessages(Bytes(10, 0)); }), EBADMSG);
   EXPECT_EQ(errnoOf([] { splitMessages(header(64, NLMSG_ERROR, 0, 1)); }), EBADMSG);

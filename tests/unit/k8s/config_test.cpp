@@ -100,6 +100,21 @@ TEST(Kubeconfig, ReportsMissingPiecesClearly) {
   }
 }
 
+// Found by the kubeconfig fuzzer: yaml-cpp's own exceptions escaped, naming neither file nor field.
+TEST(Kubeconfig, AFieldOfTheWrongShapeIsAConfigError) {
+  for (const char* text :
+       {"just a scalar", "current-context: [a]\n",
+        "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n"
+        "clusters: [{name: c, cluster: {server: s, insecure-skip-tls-verify: maybe}}]\n"}) {
+    try {
+      parseKubeconfig(text, "/etc/kipvs/kubeconfig");
+      FAIL() << text;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("/etc/kipvs/kubeconfig"), std::string::npos) << e.what();
+    }
+  }
+}
+
 // §5 case 42: an IPv6 KUBERNETES_SERVICE_HOST is bracketed; an explicit server wins.
 TEST(InCluster, BracketsIpv6HostsAndPrefersAnExplicitServer) {
   TempDir dir;

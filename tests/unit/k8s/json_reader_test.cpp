@@ -66,5 +66,24 @@ TEST(JsonReader, ReadIntRejectsFractions) {
   EXPECT_THROW(reader.readInt(), JsonError);
 }
 
+// Found by the json_reader fuzzer: a lone '-' was consumed before the error, so a decoder that caught
+// it and skipped the value accepted `-"x"` as a value.
+TEST(JsonReader, NumbersFollowJsonGrammarAndAFailedReadConsumesNothing) {
+  for (const char* text : {"[-\"x\"]", "[1-2]", "[01]", "[1.]", "[.5]", "[1e]", "[1e+]", "[--1]", "[+1]"}) {
+    JsonReader reader(text);
+    EXPECT_THROW(reader.skip(), JsonError) << text;
+  }
+  for (const char* text : {"-\"x\"", "-", "--1", "01", "1.", "1e", "-e5"}) {
+    JsonReader reader(text);
+    EXPECT_THROW(reader.readInt(), JsonError) << text;
+    EXPECT_EQ(reader.offset(), 0U) << text;
+  }
+  for (const char* text : {"0", "-0", "1.5e3", "0.0e-0", "12E+2", "-7"}) {
+    JsonReader reader(text);
+    reader.skip();
+    EXPECT_TRUE(reader.atEnd()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace kipvs::k8s

@@ -73,6 +73,31 @@ TEST(YamlJson, EscapesStringsAndReportsTheLineOfASyntaxError) {
   }
 }
 
+// Found by the yaml_manifest fuzzer (tests/fuzz/regressions/yaml_manifest).
+TEST(YamlJson, WritesYamlNumbersInJsonSpelling) {
+  EXPECT_EQ(yamlDocumentsToJson("[.5, 5., +1.5e3, 007, -0.0, 1e5, 0x1F, .inf, +12]\n")[0],
+            R"([0.5,5.0,1.5e3,7,-0.0,1e5,"0x1F",".inf",12])");
+  const std::string longScalar = "x: " + std::string(100000, '1') + ".5z\n";  // std::regex overflowed here
+  EXPECT_EQ(yamlDocumentsToJson(longScalar)[0].size(), 100000U + 11U);
+}
+
+TEST(YamlJson, RefusesInputYamlCppLoopsOnOrThatExpandsWithoutBound) {
+  EXPECT_THROW(yamlDocumentsToJson(","), YamlError);  // yaml-cpp 0.7 looped forever on it
+  std::string laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char name = 'b'; name <= 'j'; ++name) {
+    const std::string alias = std::string(",*") + static_cast<char>(name - 1);
+    laughs += std::string(1, name) + ": &" + name + " [" + alias.substr(1);
+    for (int i = 1; i < 8; ++i) {
+      laughs += alias;
+    }
+    laughs += "]\n";
+  }
+  EXPECT_THROW(yamlDocumentsToJson(laughs), YamlError);
+  EXPECT_THROW(yamlDocumentsToJson("? [a, b]\n: c\n"), YamlError);  // JSON keys are strings
+  EXPECT_EQ(yamlDocumentsToJson("a: &x {b: 1}\nc: *x\n---\n---\nd: ~\n"),
+            (std::vector<std::string>{R"({"a":{"b":1},"c":{"b":1}})", R"({"d":null})"}));
+}
+
 TEST_F(ManifestDir, ReadsMultiDocumentYamlIntoServicesAndSlices) {
   write("web.yaml", kWebYaml);
   const auto set = readManifestDirectory(dir_);
