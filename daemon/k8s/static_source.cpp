@@ -95,9 +95,6 @@ void readFile(const std::filesystem::path& path, ManifestSet& set) {
   readManifestText(text.str(), path.string(), path.extension() == ".json", set);
 }
 
-<<<<<<< HEAD
-std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
-=======
 }  // namespace
 
 void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set) {
@@ -115,9 +112,9 @@ void readManifestText(std::string_view text, const std::string& where, bool json
   }
 }
 
-ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
-  ManifestSet set;
->>>>>>> main
+namespace {
+
+std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
