@@ -5,12 +5,14 @@
 #include <memory>
 
 #include "cli_spec.hpp"
+#include "core/json_writer.hpp"
 #include "dbus/bus_names.hpp"
-#include "json_writer.hpp"
 #include "proxies.hpp"
 #include "selection.hpp"
 
 namespace kipvs::ctl {
+
+using core::JsonWriter;
 
 namespace {
 

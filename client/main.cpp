@@ -10,12 +10,13 @@
 
 #include "cli_spec.hpp"
 #include "commands.hpp"
+#include "core/json_writer.hpp"
 #include "dbus/bus_names.hpp"
-#include "json_writer.hpp"
 
 namespace {
 
 using namespace kipvs::ctl;
+using kipvs::core::JsonWriter;
 
 void printHelp() {
   std::cout << "Usage: kipvsctl [OPTIONS] COMMAND [ARGS]\n\nInspect and steer kipvsd ("

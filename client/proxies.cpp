@@ -2,10 +2,12 @@
 
 #include <sstream>
 
+#include "core/json_writer.hpp"
 #include "dbus/bus_names.hpp"
-#include "json_writer.hpp"
 
 namespace kipvs::ctl {
+
+using core::JsonWriter;
 
 namespace {
 

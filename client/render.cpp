@@ -4,9 +4,11 @@
 #include <iomanip>
 #include <map>
 
-#include "json_writer.hpp"
+#include "core/json_writer.hpp"
 
 namespace kipvs::ctl {
+
+using core::JsonWriter;
 
 namespace {
 

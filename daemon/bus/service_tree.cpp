@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <system_error>
 
 #include "bus/arguments.hpp"
@@ -157,18 +158,24 @@ int ServiceTree::find(sd_bus* /*bus*/, const char* path, const char* /*interface
   }
 }
 
-int ServiceTree::enumerate(sd_bus* /*bus*/, const char* /*prefix*/, void* self, char*** nodes,
+int ServiceTree::enumerate(sd_bus* /*bus*/, const char* prefix, void* self, char*** nodes,
                            sd_bus_error* error) {
   const auto& catalog = static_cast<const ServiceTree*>(self)->catalog_;
+  // `prefix` is the path whose children sd-bus wants (introspected, or under an ObjectManager). A
+  // service has none: without this, introspecting each of N children would list all N (busctl tree
+  // of 10,000 services: 10^8 paths).
+  const bool belowAService =
+      std::string_view(prefix).starts_with(std::string(dbus::kServicePathPrefix) + "/");
+  const std::size_t count = belowAService ? 0 : catalog.published.size();
   // sd-bus takes ownership of a NULL-terminated malloc'd array of malloc'd strings.
-  auto** list = static_cast<char**>(std::calloc(catalog.published.size() + 1, sizeof(char*)));
+  auto** list = static_cast<char**>(std::calloc(count + 1, sizeof(char*)));
   if (list == nullptr) {
     return -ENOMEM;
   }
   std::size_t n = 0;
   try {
-    for (const auto& [key, shown] : catalog.published) {
-      list[n] = strdup(servicePath(key).c_str());
+    for (auto it = catalog.published.begin(); n < count; ++it) {
+      list[n] = strdup(servicePath(it->first).c_str());
       if (list[n] == nullptr) {
         throw std::bad_alloc();
       }

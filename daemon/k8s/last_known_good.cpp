@@ -1,12 +1,16 @@
 #include "k8s/last_known_good.hpp"
 
+#include <sstream>
+
+#include "core/json_writer.hpp"
 #include "k8s/cache.hpp"
 #include "k8s/decode.hpp"
 #include "k8s/json_reader.hpp"
-#include "k8s/json_writer.hpp"
 
 namespace kipvs::k8s {
 namespace {
+
+using core::JsonWriter;
 
 constexpr std::string_view kServiceNameLabel = "kubernetes.io/service-name";
 
@@ -49,7 +53,7 @@ void writeArray(JsonWriter& out, std::string_view name, const std::vector<T>& va
 }
 
 void writeAddresses(JsonWriter& out, std::string_view name, const std::vector<core::IpAddress>& addresses) {
-  writeArray(out, name, addresses, [&](const core::IpAddress& address) { out.string(address.toString()); });
+  writeArray(out, name, addresses, [&](const core::IpAddress& address) { out.value(address.toString()); });
 }
 
 std::string_view serviceType(core::ServiceType type) {
@@ -93,19 +97,19 @@ void writeServiceSpec(JsonWriter& out, const core::Service& service) {
   if (service.headless || !service.clusterIPs.empty()) {
     out.key("clusterIPs").beginArray();
     if (service.headless) {
-      out.string("None");
+      out.value("None");
     }
     for (const auto& ip : service.clusterIPs) {
-      out.string(ip.toString());
+      out.value(ip.toString());
     }
     out.endArray();
   }
   writeArray(out, "ipFamilies", service.ipFamilies,
-             [&](core::IpFamily family) { out.string(family == core::IpFamily::V4 ? "IPv4" : "IPv6"); });
+             [&](core::IpFamily family) { out.value(family == core::IpFamily::V4 ? "IPv4" : "IPv6"); });
   writeArray(out, "ports", service.ports, [&](const core::ServicePort& port) { writePort(out, port); });
   writeAddresses(out, "externalIPs", service.externalIPs);
   writeArray(out, "loadBalancerSourceRanges", service.loadBalancerSourceRanges,
-             [&](const core::Cidr& cidr) { out.string(cidr.toString()); });
+             [&](const core::Cidr& cidr) { out.value(cidr.toString()); });
   if (service.clientIPAffinity) {
     out.field("sessionAffinity", "ClientIP");
   }
@@ -177,7 +181,7 @@ void writeEndpoint(JsonWriter& out, const core::Endpoint& endpoint) {
   out.beginObject();
   out.key("addresses").beginArray();
   for (const auto& address : endpoint.addresses) {
-    out.string(address.toString());
+    out.value(address.toString());
   }
   out.endArray();
   // Absent conditions mean ready/serving and not terminating (the API's nil semantics): a 10k-Service
@@ -250,7 +254,7 @@ void writeNode(JsonWriter& out, const core::Node& node) {
   out.beginObject().field("apiVersion", "v1").field("kind", "Node");
   writeMeta(out, node.meta, node.meta.labels);
   out.key("spec").beginObject();
-  writeArray(out, "podCIDRs", node.podCIDRs, [&](const core::Cidr& cidr) { out.string(cidr.toString()); });
+  writeArray(out, "podCIDRs", node.podCIDRs, [&](const core::Cidr& cidr) { out.value(cidr.toString()); });
   out.endObject();
   out.key("status").beginObject();
   writeArray(out, "addresses", node.addresses, [&](const core::NodeAddress& address) {
@@ -303,7 +307,8 @@ std::string readResourceVersion(JsonReader& reader) {
 
 std::string encodeLastKnownGood(const core::ClusterSnapshot& snapshot, std::string_view nodeName,
                                 std::string_view savedAt) {
-  JsonWriter out;
+  std::ostringstream text;
+  JsonWriter out(text);
   out.beginObject().field("apiVersion", "v1").field("kind", "List");
   out.key("metadata").beginObject().field("resourceVersion", snapshot.resourceVersion).endObject();
   out.key("kipvs").beginObject();
@@ -324,7 +329,8 @@ std::string encodeLastKnownGood(const core::ClusterSnapshot& snapshot, std::stri
     writeNode(out, *snapshot.node);
   }
   out.endArray().endObject();
-  return out.take() + "\n";
+  text << '\n';
+  return text.str();
 }
 
 LastKnownGood decodeLastKnownGood(std::string_view text) {

@@ -1,8 +1,8 @@
-#include "json_writer.hpp"
+#include "core/json_writer.hpp"
 
 #include <array>
 
-namespace kipvs::ctl {
+namespace kipvs::core {
 
 void JsonWriter::separate() {
   if (afterKey_) {
@@ -114,4 +114,4 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
-}  // namespace kipvs::ctl
+}  // namespace kipvs::core

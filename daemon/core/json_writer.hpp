@@ -1,13 +1,14 @@
 #pragma once
 
-// A minimal streaming JSON writer (compact, UTF-8 passed through, control characters escaped).
+// A minimal streaming JSON writer (compact, UTF-8 passed through, quotes, backslashes and control
+// characters escaped), for kipvsctl's output and the last-known-good file.
 
 #include <cstdint>
 #include <ostream>
 #include <string_view>
 #include <vector>
 
-namespace kipvs::ctl {
+namespace kipvs::core {
 
 class JsonWriter {
  public:
@@ -42,4 +43,4 @@ class JsonWriter {
   bool afterKey_ = false;
 };
 
-}  // namespace kipvs::ctl
+}  // namespace kipvs::core
