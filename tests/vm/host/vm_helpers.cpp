@@ -189,7 +189,9 @@ std::optional<std::string> udpQuery(const std::string& ns, const std::string& ad
       const int one = 1;
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
       auto local = endpoint(sa.family() == AF_INET ? "0.0.0.0" : "::", sourcePort);
-      ::bind(fd, local.get(), local.length);
+      if (::bind(fd, local.get(), local.length) != 0) {
+        return std::string("bind to source port failed: ") + std::strerror(errno);
+      }
     }
     if (::connect(fd, sa.get(), sa.length) != 0 || ::send(fd, "hello", 5, 0) != 5) {
       return "";

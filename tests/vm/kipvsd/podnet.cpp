@@ -74,7 +74,7 @@ int dualStackSocket(int type, int port) {
   return fd;
 }
 
-void serveTcpClient(int client, std::string name, std::string peer) {
+void serveTcpClient(int client, const std::string& name, const std::string& peer) {
   const std::string answer = name + " " + peer + "\n";
   char buffer[256];
   // Answer at once (one-shot clients read without sending), then once per line received.
@@ -148,7 +148,10 @@ int ask(const std::string& protocol, const char* ip, int port, int count, int so
       if (target.ss_family == AF_INET6) {
         reinterpret_cast<sockaddr_in6*>(&local)->sin6_port = htons(static_cast<std::uint16_t>(sourcePort));
       }
-      bind(fd, reinterpret_cast<sockaddr*>(&local), length);
+      if (bind(fd, reinterpret_cast<sockaddr*>(&local), length) != 0) {
+        std::perror("podnet ask: bind source port");
+        std::exit(1);
+      }
     }
     std::string answer;
     if (connect(fd, reinterpret_cast<const sockaddr*>(&target), length) == 0) {
