@@ -125,6 +125,10 @@ ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
     set.errors.push_back(dir.string() + ": " + ec.message());
   }
   std::sort(files.begin(), files.end());
+  // Typically one Service and its slice per file: without this, growth slack of the lists of 400-byte
+  // objects was ~4.5 MiB of peak at 10k Services.
+  set.services.items.reserve(files.size());
+  set.slices.items.reserve(files.size());
   for (const auto& file : files) {
     readFile(file, set);
   }
