@@ -54,7 +54,7 @@ Daemon::Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Cloc
       pacer_(std::make_unique<core::SyncPacer>(clock_, config_.minSyncPeriod, config_.syncPeriod)),
       subscription_(std::make_unique<k8s::ClusterSubscription>(*this, requiredResources(config_))),
       syncTimer_(loop_.makeTimer([this] { runDue(); })),
-      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}); })),
+      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}, false); })),
       restoreTimer_(loop_.makeTimer([this] { restore(); })) {
   if (ports_.lastKnownGood != nullptr && config_.source == SourceKind::Kubernetes) {
     keeper_ = std::make_unique<LastKnownGoodKeeper>(
@@ -262,7 +262,7 @@ void Daemon::runDue() {
       report = reconciler_->syncServices(activeSnapshot(), batch.services);
     }
     const auto reconciled = duration_cast<microseconds>(std::chrono::steady_clock::now() - started);
-    afterSync(report, reconciled);
+    afterSync(report, reconciled, batch.full);
     logSync(batch.full, report, reconciled,
             duration_cast<microseconds>(std::chrono::steady_clock::now() - started));
   }
@@ -294,7 +294,35 @@ void Daemon::ensureIpv6Forwarding() {
   }
 }
 
-void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration) {
+std::string Daemon::syncFirewall(bool full, const core::ReconcileReport& report) {
+  core::FirewallDelta delta;
+  if (full) {
+    firewall_.reset(reconciler_->desired(), node_);
+  } else {
+    delta = firewall_.update(reconciler_->desired(), report.touched);
+    if (firewallCurrent_ && delta.empty()) {
+      return {};
+    }
+  }
+  try {
+    if (!full && firewallCurrent_ && ports_.updateFirewall) {
+      ports_.updateFirewall(delta);  // O(change): a few set elements
+    } else {
+      auto spec = firewall_.spec();
+      spec.masqueradeAll = config_.masqueradeAll;
+      ports_.applyFirewall(spec);  // the firewall diffs it against what it holds
+    }
+    firewallCurrent_ = true;
+    return {};
+  } catch (const std::exception& error) {
+    firewallCurrent_ = false;  // the next sync applies the whole spec again
+    const auto message = std::string("firewall: ") + error.what();
+    log::error(message);
+    return message;
+  }
+}
+
+void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration, bool full) {
   ensureIpv6Forwarding();
   for (const auto& failure : report.failures) {
     std::ostringstream op;
@@ -306,18 +334,7 @@ void Daemon::afterSync(const core::ReconcileReport& report, std::chrono::microse
   for (const auto& error : report.errors) {
     log::warning(error);
   }
-  std::string firewallError;
-  auto firewall = core::deriveFirewall(reconciler_->desired(), node_);
-  firewall.masqueradeAll = config_.masqueradeAll;
-  if (!appliedFirewall_ || *appliedFirewall_ != firewall) {
-    try {
-      ports_.applyFirewall(firewall);
-      appliedFirewall_ = std::move(firewall);
-    } catch (const std::exception& error) {
-      firewallError = std::string("firewall: ") + error.what();
-      log::error(firewallError);
-    }
-  }
+  const auto firewallError = syncFirewall(full, report);
 
   status_.lastSyncOk = report.ok() && firewallError.empty();
   if (!status_.lastSyncOk) {

@@ -14,7 +14,7 @@
 #include "app/config.hpp"
 #include "app/event_loop.hpp"
 #include "app/last_known_good_keeper.hpp"
-#include "core/firewall_spec.hpp"
+#include "core/firewall_deriver.hpp"
 #include "core/ports.hpp"
 #include "core/reconciler.hpp"
 #include "core/sync_pacer.hpp"
@@ -29,6 +29,8 @@ struct HostPorts {
   core::ConntrackPort& conntrack;
   core::StateStore& store;
   std::function<void(const core::FirewallSpec&)> applyFirewall;
+  // Element changes only, after a successful applyFirewall. Empty: applyFirewall gets the whole spec.
+  std::function<void(const core::FirewallDelta&)> updateFirewall;
   std::function<std::vector<core::IpAddress>()> localAddresses;  // NodePort candidates, kipvs0 excluded
   // <state-dir>/last-known-good.json (source = kubernetes); null: neither saved nor restored.
   core::StateStore* lastKnownGood = nullptr;
@@ -103,7 +105,11 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   core::NodeContext buildNodeContext() const;
   void schedule();
   void runDue();
-  void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration);
+  // `full`: after a full sync (else the report's touched keys say what changed).
+  void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration, bool full);
+  // Brings the firewall to the desired state: whole after a full sync or a failure, by element changes
+  // otherwise. Returns the error, empty on success.
+  std::string syncFirewall(bool full, const core::ReconcileReport& report);
   static void logSync(bool full, const core::ReconcileReport& report, std::chrono::microseconds reconciled,
                       std::chrono::microseconds total);
   void refreshNode();
@@ -129,7 +135,8 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   std::string lastStatusLine_;  // the last one handed to onStatusChanged (or READY=1)
   bool snapshotChanged_ = false;
   bool ipv6ForwardingOn_ = false;  // since the last hand-over to the keeper
-  std::optional<core::FirewallSpec> appliedFirewall_;
+  core::FirewallDeriver firewall_;
+  bool firewallCurrent_ = false;  // the firewall holds firewall_'s spec (else the next sync applies it whole)
   SyncObserver* observer_ = nullptr;
   std::function<void()> onFirstSync_;
   std::function<void()> onStatusChanged_;

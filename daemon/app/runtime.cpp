@@ -137,6 +137,7 @@ int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig
                           .conntrack = conntrack,
                           .store = store,
                           .applyFirewall = [&](const core::FirewallSpec& spec) { firewall.apply(spec); },
+                          .updateFirewall = [&](const core::FirewallDelta& delta) { firewall.update(delta); },
                           .localAddresses = [] { return host::localNodeAddresses(); },
                           .lastKnownGood = &lastKnownGood,
                           .enableIpv6Forwarding = enableIpv6Forwarding},

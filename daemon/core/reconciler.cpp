@@ -112,6 +112,7 @@ ReconcileReport Reconciler::syncServices(const ClusterSnapshot& snapshot, const 
   execute(diff(kernel_, builder_.state(), owned_, touched), touched, report);
   syncAddresses(report, &touched);
   saveOwnership(report);
+  report.touched = std::move(touched);
   return report;
 }
 

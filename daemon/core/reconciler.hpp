@@ -42,6 +42,8 @@ struct ReconcileReport {
   std::size_t addressesRemoved = 0;
   std::size_t conntrackFlushes = 0;
   std::vector<std::string> errors;  // address, conntrack and state-store failures, one sentence each
+  // Virtual service keys whose desired entry may have changed (incremental syncs; for the firewall).
+  std::set<VirtualServiceKey> touched;
 
   bool ok() const { return failures.empty() && errors.empty(); }
 };

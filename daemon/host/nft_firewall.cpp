@@ -35,29 +35,56 @@ std::string NftFirewall::run(const std::string& commands, const std::string& wha
 }
 
 void NftFirewall::apply(const core::FirewallSpec& spec) {
-  if (applied_ && rulesEqual(*applied_, spec)) {
-    const auto update = renderUpdate(*applied_, spec);
+  auto target = renderSetContents(spec);
+  if (applied_ && rulesEqual(applied_->rules, spec)) {
+    const auto update = renderUpdate(applied_->sets, target);
     if (update.empty()) {
       return;
     }
-    try {
-      run(update, "updating the elements of table inet kipvs");
-      applied_ = spec;
+    if (tryElements(update)) {
+      applied_->sets = std::move(target);
       return;
-    } catch (const NftError& error) {
-      // The table is not what we last wrote (deleted or edited by hand): rewrite it whole below.
-      log::warning("nft element update failed, replacing table inet kipvs", {{"KIPVS_ERROR", error.what()}});
-      applied_.reset();
     }
   }
-  replace(spec);
+  write(std::move(target), spec);
+}
+
+void NftFirewall::update(const core::FirewallDelta& delta) {
+  if (!applied_) {
+    throw NftError("nft: element update before table inet kipvs was written");
+  }
+  const auto commands = renderDelta(applied_->sets, delta);  // applied_ now holds the target
+  if (!commands.empty() && !tryElements(commands)) {
+    auto sets = std::move(applied_->sets);
+    const auto rules = applied_->rules;
+    write(std::move(sets), rules);
+  }
+}
+
+bool NftFirewall::tryElements(const std::string& commands) {
+  try {
+    run(commands, "updating the elements of table inet kipvs");
+    return true;
+  } catch (const NftError& error) {
+    // The table is not what we last wrote (deleted or edited by hand): the caller rewrites it whole.
+    log::warning("nft element update failed, replacing table inet kipvs", {{"KIPVS_ERROR", error.what()}});
+    applied_.reset();
+    return false;
+  }
 }
 
 void NftFirewall::replace(const core::FirewallSpec& spec) {
+  write(renderSetContents(spec), spec);
+}
+
+void NftFirewall::write(NftSetContents sets, const core::FirewallSpec& rules) {
   applied_.reset();
-  run(renderReplace(spec), "replacing table inet kipvs");
+  run(renderDelete() + renderTable(sets, rules), "replacing table inet kipvs");
   ++replacements_;
-  applied_ = spec;
+  core::FirewallSpec kept;
+  kept.masqueradeAll = rules.masqueradeAll;
+  kept.masqueradeMark = rules.masqueradeMark;
+  applied_ = Applied{.rules = kept, .sets = std::move(sets)};
 }
 
 void NftFirewall::remove() {

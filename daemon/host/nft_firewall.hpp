@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/firewall_deriver.hpp"
 #include "core/firewall_spec.hpp"
+#include "host/nft_ruleset.hpp"
 
 struct nft_ctx;
 
@@ -33,6 +35,11 @@ class NftFirewall {
   // replacement (someone may have changed the table). Throws NftError when that fails too.
   void apply(const core::FirewallSpec& spec);
 
+  // Applies element changes only (O(size of the delta), one small transaction) to the table last written
+  // or updated; falls back to a replacement when nft refuses them. Throws NftError when no table was
+  // written yet or the replacement fails.
+  void update(const core::FirewallDelta& delta);
+
   // Replaces the whole table in one transaction (also repairs drift: a deleted table, edited sets).
   void replace(const core::FirewallSpec& spec);
 
@@ -48,12 +55,20 @@ class NftFirewall {
 
  private:
   std::string run(const std::string& commands, const std::string& what);
+  bool tryElements(const std::string& commands);  // false (table forgotten) when nft refuses them
+  void write(NftSetContents sets, const core::FirewallSpec& rules);
+
+  // What the table holds since the last successful transaction: its rules and its set elements.
+  struct Applied {
+    core::FirewallSpec rules;  // only the masquerade fields
+    NftSetContents sets;
+  };
 
   struct CtxFree {
     void operator()(nft_ctx* ctx) const;
   };
   std::unique_ptr<nft_ctx, CtxFree> ctx_;
-  std::optional<core::FirewallSpec> applied_;
+  std::optional<Applied> applied_;
   std::size_t transactions_ = 0;
   std::size_t replacements_ = 0;
 };

@@ -220,7 +220,10 @@ NftSetContents renderSetContents(const FirewallSpec& spec) {
 }
 
 std::string renderTable(const FirewallSpec& spec) {
-  const auto contents = renderSetContents(spec);
+  return renderTable(renderSetContents(spec), spec);
+}
+
+std::string renderTable(const NftSetContents& contents, const FirewallSpec& rules) {
   std::ostringstream out;
   out << "table " << kNftFamily << " " << kNftTable << " {\n";
   for (const auto family : kFamilies) {
@@ -237,7 +240,7 @@ std::string renderTable(const FirewallSpec& spec) {
       out << "\t}\n\n";
     }
   }
-  renderChains(out, spec);
+  renderChains(out, rules);
   out << "}\n";
   return out.str();
 }
@@ -255,31 +258,56 @@ bool rulesEqual(const FirewallSpec& a, const FirewallSpec& b) {
   return a.masqueradeAll == b.masqueradeAll && a.masqueradeMark == b.masqueradeMark;
 }
 
-std::string renderUpdate(const FirewallSpec& from, const FirewallSpec& to) {
-  const auto before = renderSetContents(from);
-  const auto after = renderSetContents(to);
+std::string renderElementChanges(const NftSetContents& gone, const NftSetContents& added) {
   const auto prefix = std::string(kNftFamily) + " " + std::string(kNftTable) + " ";
-  std::string removals;
-  std::string additions;
+  const auto render = [&](const NftSetContents& sets, std::string_view verb) {
+    std::string out;
+    for (const auto& [name, elements] : sets) {
+      if (!elements.empty()) {
+        out.append(verb).append(" element ").append(prefix).append(name).append(" { ");
+        out.append(renderElements(elements)).append(" }\n");
+      }
+    }
+    return out;
+  };
+  // Removals first: an interval set must never hold two overlapping prefixes, even inside the transaction.
+  return render(gone, "delete") + render(added, "add");
+}
+
+std::string renderUpdate(const FirewallSpec& from, const FirewallSpec& to) {
+  return renderUpdate(renderSetContents(from), renderSetContents(to));
+}
+
+std::string renderUpdate(const NftSetContents& before, const NftSetContents& after) {
+  NftSetContents gone;
+  NftSetContents added;
   for (const auto& [name, elements] : after) {
     const auto& old = before.at(name);
-    std::set<std::string> gone;
-    std::set<std::string> added;
     std::set_difference(old.begin(), old.end(), elements.begin(), elements.end(),
-                        std::inserter(gone, gone.end()));
+                        std::inserter(gone[name], gone[name].end()));
     std::set_difference(elements.begin(), elements.end(), old.begin(), old.end(),
-                        std::inserter(added, added.end()));
-    if (!gone.empty()) {
-      removals.append("delete element ").append(prefix).append(name).append(" { ");
-      removals.append(renderElements(gone)).append(" }\n");
-    }
-    if (!added.empty()) {
-      additions.append("add element ").append(prefix).append(name).append(" { ");
-      additions.append(renderElements(added)).append(" }\n");
-    }
+                        std::inserter(added[name], added[name].end()));
   }
-  // Removals first: an interval set must never hold two overlapping prefixes, even inside the transaction.
-  return removals + additions;
+  return renderElementChanges(gone, added);
+}
+
+std::string renderDelta(NftSetContents& applied, const core::FirewallDelta& delta) {
+  auto gone = renderSetContents(delta.removed);
+  auto added = renderSetContents(delta.added);
+  for (auto& [name, elements] : gone) {
+    auto& current = applied[name];
+    auto& arriving = added[name];
+    std::erase_if(elements, [&](const std::string& element) {
+      // Leaving and arriving in the same change (a rule rewritten): it stays. Absent: nothing to delete.
+      return arriving.erase(element) > 0 || !current.contains(element);
+    });
+    std::erase_if(arriving, [&](const std::string& element) { return current.contains(element); });
+    for (const auto& element : elements) {
+      current.erase(element);
+    }
+    current.insert(arriving.begin(), arriving.end());
+  }
+  return renderElementChanges(gone, added);
 }
 
 }  // namespace kipvs::host

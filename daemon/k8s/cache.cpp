@@ -44,7 +44,7 @@ bool ClusterCache::isStale(const std::string& cached, const std::string& incomin
   return false;
 }
 
-void ClusterCache::upsertService(const core::Service& service, Delta& delta) {
+void ClusterCache::upsertService(core::Service service, Delta& delta) {
   const core::ObjectKey key = service.meta.key();
   auto it = snapshot_.services.find(key);
   if (it != snapshot_.services.end()) {
@@ -58,9 +58,9 @@ void ClusterCache::upsertService(const core::Service& service, Delta& delta) {
     if (!it->second.meta.uid.empty() && it->second.meta.uid != service.meta.uid) {
       delta.recreated.insert(key);  // §5 case 27: same name, new object
     }
-    it->second = service;
+    it->second = std::move(service);
   } else {
-    snapshot_.services.emplace(key, service);
+    snapshot_.services.emplace(key, std::move(service));
   }
   ++counters_.applied;
   delta.services.insert(key);
@@ -95,7 +95,7 @@ void ClusterCache::removeSlice(const core::ObjectKey& key, Delta& delta) {
   ++counters_.applied;
 }
 
-void ClusterCache::upsertSlice(const core::EndpointSlice& slice, Delta& delta) {
+void ClusterCache::upsertSlice(core::EndpointSlice slice, Delta& delta) {
   const core::ObjectKey key = slice.meta.key();
   const core::ObjectKey service = ownerOf(slice);
   const auto existing = sliceOwners_.find(key);
@@ -126,7 +126,7 @@ void ClusterCache::upsertSlice(const core::EndpointSlice& slice, Delta& delta) {
   const auto at = std::lower_bound(
       group.begin(), group.end(), key.name,
       [](const core::EndpointSlice& s, const std::string& name) { return s.meta.name < name; });
-  group.insert(at, slice);
+  group.insert(at, std::move(slice));
   delta.services.insert(service);
 }
 
@@ -227,7 +227,7 @@ const std::string* ClusterCache::cachedVersion(ResourceKind kind, const core::Ob
   return nullptr;
 }
 
-void ClusterCache::replace(ResourceKind kind, const std::vector<Object>& items,
+void ClusterCache::replace(ResourceKind kind, std::vector<Object> items,
                            const std::vector<Rejected>& rejected, const std::string& listResourceVersion,
                            Delta& delta) {
   ++counters_.relists;
@@ -262,8 +262,14 @@ void ClusterCache::replace(ResourceKind kind, const std::vector<Object>& items,
   for (const auto& bad : rejected) {
     reject(kind, bad, delta);
   }
-  for (const auto& item : items) {
-    apply(EventType::Modified, item, delta);
+  for (auto& item : items) {
+    if (auto* service = std::get_if<core::Service>(&item)) {
+      upsertService(std::move(*service), delta);
+    } else if (auto* slice = std::get_if<core::EndpointSlice>(&item)) {
+      upsertSlice(std::move(*slice), delta);
+    } else {
+      apply(EventType::Modified, item, delta);
+    }
   }
   if (kind == ResourceKind::Service) {
     snapshot_.resourceVersion = listResourceVersion;

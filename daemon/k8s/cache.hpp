@@ -47,8 +47,9 @@ class ClusterCache {
   void reject(ResourceKind kind, const Rejected& rejected, Delta& delta);
   // A complete relist of one resource: replaces that resource's state atomically; cached objects
   // missing from the list are deleted (final state unknown). `listResourceVersion` guards against a
-  // lagging API server rolling newer state back.
-  void replace(ResourceKind kind, const std::vector<Object>& items, const std::vector<Rejected>& rejected,
+  // lagging API server rolling newer state back. The items are taken: at 10k Services the cache keeps
+  // the decoded objects instead of copying them (~30 MiB less at the first list).
+  void replace(ResourceKind kind, std::vector<Object> items, const std::vector<Rejected>& rejected,
                const std::string& listResourceVersion, Delta& delta);
 
   const core::ClusterSnapshot& snapshot() const { return snapshot_; }
@@ -61,9 +62,9 @@ class ClusterCache {
     std::string resourceVersion;
   };
 
-  void upsertService(const core::Service& service, Delta& delta);
+  void upsertService(core::Service service, Delta& delta);
   void removeService(const core::ObjectKey& key, Delta& delta);
-  void upsertSlice(const core::EndpointSlice& slice, Delta& delta);
+  void upsertSlice(core::EndpointSlice slice, Delta& delta);
   void removeSlice(const core::ObjectKey& key, Delta& delta);
   void upsertNode(const core::Node& node, Delta& delta);
   bool isStale(const std::string& cached, const std::string& incoming);

@@ -392,9 +392,9 @@ LastKnownGood decodeLastKnownGood(std::string_view text) {
   }
   ClusterCache cache;
   Delta delta;
-  cache.replace(ResourceKind::Service, services, {}, resourceVersion, delta);
-  cache.replace(ResourceKind::EndpointSlice, slices, {}, resourceVersion, delta);
-  cache.replace(ResourceKind::Node, nodes, {}, resourceVersion, delta);
+  cache.replace(ResourceKind::Service, std::move(services), {}, resourceVersion, delta);
+  cache.replace(ResourceKind::EndpointSlice, std::move(slices), {}, resourceVersion, delta);
+  cache.replace(ResourceKind::Node, std::move(nodes), {}, resourceVersion, delta);
   result.nodeName = std::move(header.nodeName);
   result.savedAt = std::move(header.savedAt);
   result.snapshot = cache.snapshot();

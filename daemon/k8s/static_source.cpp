@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,8 +112,9 @@ void readManifestText(std::string_view text, const std::string& where, bool json
   }
 }
 
-ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
-  ManifestSet set;
+namespace {
+
+std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -125,8 +127,58 @@ ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
     set.errors.push_back(dir.string() + ": " + ec.message());
   }
   std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    readFile(file, set);
+  return files;
+}
+
+template <typename T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
+  return ManifestCache{}.read(dir, {}, true);
+}
+
+ManifestSet ManifestCache::read(const std::filesystem::path& dir, const std::set<std::string>& changed,
+                                bool all) {
+  ManifestSet set;
+  std::map<std::filesystem::path, File> next;
+  lastParsed_ = 0;
+  for (const auto& path : manifestFiles(dir, set)) {
+    Signature signature;
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) {
+      signature = {.inode = info.st_ino,
+                   .size = info.st_size,
+                   .mtimeNs = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec};
+    }
+    auto cached = files_.find(path);
+    if (!all && cached != files_.end() && signature.size >= 0 && cached->second.signature == signature &&
+        !changed.contains(path.filename().string())) {
+      next.emplace(path, std::move(cached->second));
+      continue;
+    }
+    File file{.signature = signature, .objects = {}};
+    readFile(path, file.objects);
+    ++lastParsed_;
+    next.emplace(path, std::move(file));
+  }
+  files_ = std::move(next);
+  // Reserved exactly: growth slack of the lists of 400-byte objects was ~4.5 MiB of peak at 10k Services.
+  std::size_t services = 0;
+  std::size_t slices = 0;
+  for (const auto& [path, file] : files_) {
+    services += file.objects.services.items.size();
+    slices += file.objects.slices.items.size();
+  }
+  set.services.items.reserve(services);
+  set.slices.items.reserve(slices);
+  for (const auto& [path, file] : files_) {  // lexical order, as the files were read
+    append(set.services.items, file.objects.services.items);
+    append(set.slices.items, file.objects.slices.items);
+    append(set.errors, file.objects.errors);
   }
   return set;
 }
@@ -168,9 +220,15 @@ void StaticSource::stop() {
 }
 
 void StaticSource::rescan() {
-  auto set = readManifestDirectory(dir_);
-  log::debug("static source: read " + std::to_string(set.services.items.size()) + " Services and " +
-             std::to_string(set.slices.items.size()) + " EndpointSlices from " + dir_.string());
+  post({}, true);
+}
+
+void StaticSource::post(const std::set<std::string>& changed, bool all) {
+  const std::lock_guard lock(mutex_);
+  auto set = cache_.read(dir_, changed, all);
+  log::debug("static source: " + std::to_string(set.services.items.size()) + " Services and " +
+             std::to_string(set.slices.items.size()) + " EndpointSlices in " + dir_.string() + " (" +
+             std::to_string(cache_.lastParsed()) + " files parsed)");
   for (const auto& error : set.errors) {
     log::warning("static source: " + error, {{"KIPVS_MANIFEST_ERROR", error}});
     post_(SourceEvent::failure(ResourceKind::Service, FailureReason::MalformedObject, error));
@@ -182,6 +240,8 @@ void StaticSource::rescan() {
 void StaticSource::watch() {
   std::array<pollfd, 2> fds{pollfd{inotifyFd_, POLLIN, 0}, pollfd{stopFd_, POLLIN, 0}};
   bool dirty = false;
+  bool all = false;  // the kernel dropped events: names are incomplete
+  std::set<std::string> changed;
   while (true) {
     const int ready = poll(fds.data(), fds.size(), dirty ? kDebounceMs : -1);
     if (ready < 0 && errno != EINTR) {
@@ -192,15 +252,25 @@ void StaticSource::watch() {
       return;
     }
     if ((fds[0].revents & POLLIN) != 0) {
-      std::array<char, 4096> buffer{};
-      while (read(inotifyFd_, buffer.data(), buffer.size()) > 0) {
+      alignas(inotify_event) std::array<char, 4096> buffer{};
+      for (ssize_t length = 0; (length = read(inotifyFd_, buffer.data(), buffer.size())) > 0;) {
+        for (ssize_t at = 0; at < length;) {
+          inotify_event header{};
+          std::memcpy(&header, buffer.data() + at, sizeof header);
+          all |= (header.mask & IN_Q_OVERFLOW) != 0;
+          if (header.len > 0) {
+            changed.emplace(buffer.data() + at + sizeof header);  // NUL-terminated (padded) name
+          }
+          at += static_cast<ssize_t>(sizeof header + header.len);
+        }
       }
       dirty = true;
       continue;
     }
     if (ready == 0 && dirty) {
-      dirty = false;
-      rescan();
+      post(changed, all);
+      dirty = all = false;
+      changed.clear();
     }
   }
 }

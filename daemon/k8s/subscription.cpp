@@ -63,7 +63,7 @@ void ClusterSubscription::handle(SourceEvent&& event) {
       for (const auto& bad : event.list.rejected) {
         rejected(event.resource, bad, delta);
       }
-      cache_.replace(event.resource, event.list.items, {}, event.list.resourceVersion, delta);
+      cache_.replace(event.resource, std::move(event.list.items), {}, event.list.resourceVersion, delta);
       listed_.insert(event.resource);
       break;
     case SourceEvent::Type::Watch:

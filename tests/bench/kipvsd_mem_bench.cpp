@@ -129,6 +129,7 @@ int main() {
                                     .conntrack = conntrack,
                                     .store = store,
                                     .applyFirewall = [&](const core::FirewallSpec&) { ++firewallRules; },
+                                    .updateFirewall = [&](const core::FirewallDelta&) { ++firewallRules; },
                                     .localAddresses = [] { return std::vector<core::IpAddress>{}; },
                                     .lastKnownGood = nullptr,
                                     .enableIpv6Forwarding = {}},

@@ -60,6 +60,7 @@ TEST(ApiReturns, RestoredStateIsReplacedByTheApiServersWithOnlyTheDifference) {
                                     .conntrack = conntrack,
                                     .store = ownership,
                                     .applyFirewall = [](const core::FirewallSpec&) {},
+                                    .updateFirewall = {},
                                     .localAddresses = [] { return std::vector<core::IpAddress>{}; },
                                     .lastKnownGood = &saved,
                                     .enableIpv6Forwarding = {}},

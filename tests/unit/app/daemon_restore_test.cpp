@@ -65,6 +65,7 @@ class DaemonRestoreTest : public ::testing::Test {
                   .conntrack = conntrack_,
                   .store = store_,
                   .applyFirewall = [](const core::FirewallSpec&) {},
+                  .updateFirewall = {},
                   .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
                   .lastKnownGood = &saved_,
                   .enableIpv6Forwarding = [this] { ++ipv6Enables_; }},

@@ -35,6 +35,7 @@ class DaemonTest : public ::testing::Test {
                      .conntrack = conntrack_,
                      .store = store_,
                      .applyFirewall = [this](const core::FirewallSpec& spec) { firewalls_.push_back(spec); },
+                     .updateFirewall = {},
                      .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
                      .lastKnownGood = nullptr,
                      .enableIpv6Forwarding = {}};

@@ -222,6 +222,53 @@ TEST(NftRuleset, UpdateChangesOnlyTheElementsThatDiffer) {
             "add element inet kipvs vips_v4 { 10.96.0.3 }\n");
 }
 
+// A big table, as at 10,000 Services: a one-element delta must still produce one one-element command.
+TEST(NftRuleset, DeltaOfOneElementIsOneCommandWhateverTheTableSize) {
+  FirewallSpec spec;
+  for (int i = 0; i < 2000; ++i) {
+    const auto address = "10.96." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    spec.clusterIps.push_back(entry(address.c_str(), Protocol::Tcp, 80));
+    spec.guardedAddresses.push_back(ip(address.c_str()));
+    const auto pod = "10.244." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    spec.hairpinEndpoints.push_back(ip(pod.c_str()));
+  }
+  auto applied = renderSetContents(spec);
+  core::FirewallDelta delta;
+  delta.removed.hairpinEndpoints = {ip("10.244.0.7")};
+  EXPECT_EQ(renderDelta(applied, delta),
+            "delete element inet kipvs hairpin_v4 { 10.244.0.7 . 10.244.0.7 }\n");
+  EXPECT_FALSE(applied.at("hairpin_v4").contains("10.244.0.7 . 10.244.0.7"));
+  EXPECT_EQ(applied.at("hairpin_v4").size(), 1999U);
+
+  delta = {};
+  delta.added.clusterIps = {entry("10.96.200.1", Protocol::Udp, 53)};
+  EXPECT_EQ(renderDelta(applied, delta),
+            "add element inet kipvs cluster_ips_v4 { 10.96.200.1 . udp . 53 }\n");
+  EXPECT_EQ(applied, [&] {
+    auto expected = spec;
+    expected.hairpinEndpoints.erase(expected.hairpinEndpoints.begin() + 6);
+    expected.clusterIps.push_back(delta.added.clusterIps[0]);
+    return renderSetContents(expected);
+  }());
+}
+
+TEST(NftRuleset, DeltaLeavesAloneWhatBothLeavesAndArrivesAndWhatIsAlreadyThere) {
+  FirewallSpec spec;
+  spec.guardedAddresses = {ip("10.96.0.1")};
+  spec.sourceRanges = {
+      {.entry = entry("203.0.113.7", Protocol::Tcp, 80), .allowed = {cidr("198.51.100.0/24")}}};
+  auto applied = renderSetContents(spec);
+  core::FirewallDelta delta;
+  delta.removed.sourceRanges = spec.sourceRanges;
+  delta.added.sourceRanges = {
+      {.entry = spec.sourceRanges[0].entry, .allowed = {cidr("198.51.100.0/24"), cidr("192.0.2.0/24")}}};
+  delta.added.guardedAddresses = {ip("10.96.0.1")};     // already there
+  delta.removed.guardedAddresses = {ip("10.96.0.99")};  // not there
+  EXPECT_EQ(renderDelta(applied, delta),
+            "add element inet kipvs source_ranges_allowed_v4 { 203.0.113.7 . tcp . 80 . 192.0.2.0/24 }\n");
+  EXPECT_EQ(renderDelta(applied, delta), "");
+}
+
 TEST(NftRuleset, RulesDifferOnlyWithMasqueradeAllOrTheMark) {
   FirewallSpec a;
   FirewallSpec b;

@@ -143,6 +143,71 @@ TEST_F(ManifestDir, MissingDirectoryIsAnErrorNotACrash) {
   EXPECT_TRUE(set.services.items.empty());
 }
 
+std::string serviceYaml(const std::string& name, const std::string& ip) {
+  return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + "}\nspec: {clusterIP: " + ip +
+         ", ports: [{port: 80}]}\n";
+}
+
+std::vector<std::string> serviceNames(const ManifestSet& set) {
+  std::vector<std::string> names;
+  for (const auto& item : set.services.items) {
+    names.push_back(std::get<core::Service>(item).meta.name);
+  }
+  return names;
+}
+
+TEST_F(ManifestDir, CacheParsesOnlyChangedFilesAndServesTheRestAsBefore) {
+  write("a.yaml", serviceYaml("a", "10.96.0.1"));
+  write("b.yaml", serviceYaml("b", "10.96.0.2"));
+  write("c.yaml", kWebYaml);
+  ManifestCache cache;
+  const auto first = cache.read(dir_, {}, false);
+  EXPECT_EQ(cache.lastParsed(), 3U);
+  EXPECT_EQ(serviceNames(first), (std::vector<std::string>{"a", "b", "web"}));
+  EXPECT_EQ(first.slices.items.size(), 1U);
+
+  const auto unchanged = cache.read(dir_, {}, false);
+  EXPECT_EQ(cache.lastParsed(), 0U);
+  EXPECT_EQ(serviceNames(unchanged), serviceNames(first));
+  EXPECT_EQ(unchanged.slices.items, first.slices.items);
+
+  // Same size, maybe the same timestamp: the name from inotify is what makes it re-read.
+  write("b.yaml", serviceYaml("B", "10.96.0.2"));
+  EXPECT_EQ(serviceNames(cache.read(dir_, {"b.yaml"}, false)), (std::vector<std::string>{"a", "B", "web"}));
+  EXPECT_EQ(cache.lastParsed(), 1U);
+
+  fs::remove(dir_ / "a.yaml");  // deleted
+  fs::rename(dir_ / "c.yaml", dir_ / "0-web.yaml");
+  const auto moved = cache.read(dir_, {"a.yaml", "c.yaml", "0-web.yaml"}, false);
+  EXPECT_EQ(serviceNames(moved), (std::vector<std::string>{"web", "B"}));
+  EXPECT_EQ(moved.slices.items.size(), 1U);
+  EXPECT_EQ(cache.lastParsed(), 1U);
+
+  const auto all = cache.read(dir_, {}, true);
+  EXPECT_EQ(cache.lastParsed(), 2U);
+  EXPECT_EQ(serviceNames(all), serviceNames(moved));
+}
+
+TEST_F(ManifestDir, AFileTurnedMalformedDropsOnlyItsOwnObjectsAndIsReportedEachRead) {
+  write("a.yaml", serviceYaml("a", "10.96.0.1"));
+  write("b.yaml", serviceYaml("b", "10.96.0.2"));
+  ManifestCache cache;
+  ASSERT_EQ(cache.read(dir_, {}, false).services.items.size(), 2U);
+  write("b.yaml", "kind: Service\nmetadata: [unclosed\n");
+  const auto broken = cache.read(dir_, {"b.yaml"}, false);
+  EXPECT_EQ(serviceNames(broken), std::vector<std::string>{"a"});
+  ASSERT_EQ(broken.errors.size(), 1U);
+  EXPECT_NE(broken.errors[0].find("b.yaml"), std::string::npos);
+  const auto again = cache.read(dir_, {}, false);  // not parsed again, still reported, as a full read does
+  EXPECT_EQ(cache.lastParsed(), 0U);
+  EXPECT_EQ(again.errors, broken.errors);
+  EXPECT_EQ(again.errors, readManifestDirectory(dir_).errors);
+  write("b.yaml", serviceYaml("b", "10.96.0.2"));
+  const auto fixed = cache.read(dir_, {"b.yaml"}, false);
+  EXPECT_TRUE(fixed.errors.empty());
+  EXPECT_EQ(serviceNames(fixed), (std::vector<std::string>{"a", "b"}));
+}
+
 TEST_F(ManifestDir, StaticSourcePostsCompleteListsAndRereadsOnChange) {
   write("web.yaml", kWebYaml);
   std::mutex mutex;
