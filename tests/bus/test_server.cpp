@@ -23,7 +23,7 @@ TestServer::TestServer(std::string address, core::DesiredState initial) {
   post([&started] { started.set_value(); });  // runs once the loop is up
   thread_ = std::thread([this, a = std::move(address), s = std::move(initial)]() mutable {
     try {
-      loop(std::move(a), std::move(s));
+      loop(a, std::move(s));
     } catch (...) {
       startError_ = std::current_exception();
       const std::lock_guard lock(mutex_);
@@ -85,7 +85,7 @@ bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const
   return changes;
 }
 
-void TestServer::loop(std::string address, core::DesiredState initial) {
+void TestServer::loop(const std::string& address, core::DesiredState initial) {
   auto connection = sdbus::createSessionBusConnectionWithAddress(address);
   bus::SdbusPublisher publisher(*connection, control_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
                                 dbus::kVersion);

@@ -32,7 +32,7 @@ class TestServer {
   FakeControl& control() { return control_; }
 
  private:
-  void loop(std::string address, core::DesiredState initial);
+  void loop(const std::string& address, core::DesiredState initial);
   void post(std::function<void()> task);
 
   FakeControl control_;
