@@ -316,7 +316,7 @@ std::string Daemon::syncFirewall(bool full, const core::ReconcileReport& report)
     return {};
   } catch (const std::exception& error) {
     firewallCurrent_ = false;  // the next sync applies the whole spec again
-    const auto message = std::string("firewall: ") + error.what();
+    auto message = std::string("firewall: ") + error.what();
     log::error(message);
     return message;
   }

@@ -38,6 +38,7 @@ ClusterSnapshot cluster() {
     auto svc = service("svc" + std::to_string(i), {quad(10, 96, i / 250, i % 250 + 1)}, {port(80, "http")});
     snap.services[svc.meta.key()] = svc;
     std::vector<Endpoint> endpoints;
+    endpoints.reserve(kEndpoints);
     for (int j = 0; j < kEndpoints; ++j) {
       endpoints.push_back(pod(i, j));
     }

@@ -35,10 +35,28 @@ class DaemonTest : public ::testing::Test {
                      .conntrack = conntrack_,
                      .store = store_,
                      .applyFirewall = [this](const core::FirewallSpec& spec) { firewalls_.push_back(spec); },
-                     .updateFirewall = {},
+                     .updateFirewall =
+                         [this](const core::FirewallDelta& delta) {
+                           if (failUpdate_) {
+                             throw std::runtime_error("nft refused");
+                           }
+                           deltas_.push_back(delta);
+                         },
                      .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
                      .lastKnownGood = nullptr,
                      .enableIpv6Forwarding = {}};
+  }
+
+  // The web slice replaced by one with these endpoints, then a sync.
+  void grow(std::vector<core::Endpoint> endpoints, const std::string& version) {
+    k8s::WatchEvent event;
+    event.type = k8s::EventType::Modified;
+    auto changed = webSlice(std::move(endpoints));
+    changed.meta.resourceVersion = version;
+    event.object = changed;
+    event.resourceVersion = version;
+    daemon_->handle(k8s::SourceEvent::watch(k8s::ResourceKind::EndpointSlice, std::move(event)));
+    settle();
   }
 
   static k8s::SourceEvent listed(k8s::ResourceKind kind, std::vector<k8s::Object> items) {
@@ -67,6 +85,8 @@ class DaemonTest : public ::testing::Test {
   core::testing::FakeStore store_;
   core::SteadyClock clock_;
   std::vector<core::FirewallSpec> firewalls_;
+  std::vector<core::FirewallDelta> deltas_;
+  bool failUpdate_ = false;
   int firstSyncs_ = 0;
   std::unique_ptr<Daemon> daemon_;
 };
@@ -104,18 +124,32 @@ TEST_F(DaemonTest, OneEndpointChangeIssuesOneRealServerOperation) {
   ipvs_.log.clear();
   const auto firewallsBefore = firewalls_.size();
 
-  k8s::WatchEvent event;
-  event.type = k8s::EventType::Modified;
-  auto grown = webSlice({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")});
-  grown.meta.resourceVersion = "102";
-  event.object = grown;
-  event.resourceVersion = "102";
-  daemon_->handle(k8s::SourceEvent::watch(k8s::ResourceKind::EndpointSlice, std::move(event)));
-  settle();
+  grow({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")}, "102");
   ASSERT_EQ(ipvs_.log.size(), 1U);
   EXPECT_EQ(ipvs_.log[0].rfind("add-real", 0), 0U) << ipvs_.log[0];
-  EXPECT_EQ(firewalls_.size(), firewallsBefore + 1) << "hairpin set grew by the new local endpoint";
+  EXPECT_EQ(firewalls_.size(), firewallsBefore) << "no whole firewall spec for one change";
+  ASSERT_EQ(deltas_.size(), 1U);
+  EXPECT_EQ(deltas_[0].added.hairpinEndpoints, std::vector{ip("10.244.1.6")}) << "hairpin set grew by one";
+  EXPECT_TRUE(deltas_[0].removed == core::FirewallSpec{});
   EXPECT_EQ(firstSyncs_, 1);
+}
+
+TEST_F(DaemonTest, AFailedElementUpdateIsReportedAndTheNextSyncAppliesTheWholeSpec) {
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  const auto firewallsBefore = firewalls_.size();
+  failUpdate_ = true;
+  grow({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")}, "102");
+  EXPECT_FALSE(daemon_->status().lastSyncOk);
+  EXPECT_NE(daemon_->status().lastError.find("nft refused"), std::string::npos);
+  failUpdate_ = false;
+  grow({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-b")}, "103");
+  EXPECT_TRUE(daemon_->status().lastSyncOk);
+  ASSERT_EQ(firewalls_.size(), firewallsBefore + 1);
+  EXPECT_EQ(firewalls_.back().hairpinEndpoints, std::vector{ip("10.244.1.5")});
+  EXPECT_TRUE(deltas_.empty());
 }
 
 TEST_F(DaemonTest, EachSyncIsLoggedWithItsKindAndTheOperationsItIssued) {
