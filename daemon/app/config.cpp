@@ -62,7 +62,7 @@ std::optional<std::vector<core::Cidr>> parseCidrList(std::string_view text) {
 using Setter = std::function<std::string(Config&, std::string_view)>;
 
 template <typename T, typename Parse>
-Setter setter(T Config::*member, Parse parse, std::string expected) {
+Setter setter(T Config::*member, Parse parse, const std::string& expected) {
   return [member, parse, expected](Config& config, std::string_view value) -> std::string {
     auto parsed = parse(value);
     if (!parsed) {

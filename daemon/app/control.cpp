@@ -176,12 +176,11 @@ core::AgentStatus agentStatusOf(const Daemon& daemon) {
   agent.connected = status.connected;
   agent.lastError = status.lastError;
   agent.resourceVersion = daemon.snapshot().resourceVersion;
-  if (status.restoredFromState) {
-    agent.syncState = core::SyncState::Stale;  // serving the last-known-good state, connected or not
+  if (status.restoredFromState || (status.ready && !status.connected)) {
+    // Serving the last-known-good state (connected or not), or the last synced one with the API gone.
+    agent.syncState = core::SyncState::Stale;
   } else if (!status.ready) {
     agent.syncState = core::SyncState::Starting;
-  } else if (!status.connected) {
-    agent.syncState = core::SyncState::Stale;
   } else if (!status.lastSyncOk) {
     agent.syncState = core::SyncState::Degraded;
   } else {

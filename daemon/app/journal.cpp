@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/log.hpp"
@@ -22,7 +23,10 @@ void sendToJournal(log::Level level, std::string_view message, const log::Fields
   lines.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
   lines.emplace_back("SYSLOG_IDENTIFIER=kipvsd");
   for (const auto& [key, value] : fields) {
-    lines.push_back(key + "=" + value);
+    std::string line = key;
+    line += '=';
+    line += value;
+    lines.push_back(std::move(line));
   }
   std::vector<iovec> iov;
   iov.reserve(lines.size());

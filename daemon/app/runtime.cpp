@@ -119,7 +119,7 @@ std::unique_ptr<sdbus::IConnection> connectBus(BusKind kind) {
 
 }  // namespace
 
-int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig) {
+int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloadConfig) {
   EventLoop loop;
   ipvs::NetlinkIpvs netlink;
   applyKernelSettings(config, netlink);

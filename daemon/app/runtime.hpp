@@ -11,6 +11,6 @@ namespace kipvs::app {
 
 // `reloadConfig` re-reads the configuration on SIGHUP; it returns nullopt when the files are invalid
 // (the running configuration then stays).
-int runKipvsd(Config config, std::function<std::optional<Config>()> reloadConfig);
+int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloadConfig);
 
 }  // namespace kipvs::app
