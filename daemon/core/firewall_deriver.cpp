@@ -49,7 +49,7 @@ FirewallDeriver::Counted<FirewallEntry>& FirewallDeriver::list(EntryList which) 
   return clusterIps_;
 }
 
-// The same decisions as deriveFirewall, for one virtual service.
+// What one virtual service contributes to the spec (deriveFirewall is built on this).
 std::optional<FirewallDeriver::Contribution> FirewallDeriver::derive(const DesiredState& desired,
                                                                      const VirtualServiceKey& key) {
   const auto found = desired.services.find(key);
