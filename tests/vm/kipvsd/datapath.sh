@@ -2,31 +2,13 @@
 # UDP traffic between network namespaces. Pods: pod1, pod2 on node-a (this node), pod3 on node-b.
 # External client: namespace ext (192.0.2.2) reaching the node at 192.0.2.1. One boot, checks in order.
 
-passed=0
-dump() {
-  echo "---- ipvsadm -Ln"; ipvsadm -Ln
-  echo "---- kipvs0"; ip -br addr show dev kipvs0 || true
-  echo "---- kipvsd log"; tail -40 /tmp/kipvsd.log || true
-}
-fail() { echo "FAIL: $*" >&2; dump; exit 1; }
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-wait_for() {  # wait_for <what> <seconds> <command...>: polls until the command succeeds
-  local what=$1 seconds=$2 start=$SECONDS; shift 2
-  while ((SECONDS - start < seconds)); do
-    if "$@" >/dev/null 2>&1; then
-      echo "  ($what after $((SECONDS - start))s)"
-      return 0
-    fi
-    sleep 0.2
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
-}
+. ./checks.sh
+
 # weight <proto flag> <vip:port> <real:port>: the real server's weight, empty when it is not there
 weight() { ipvsadm -Ln "$1" "$2" 2>/dev/null | awk -v real="$3" '$2 == real {print $4}'; }
 weight_is() { [ "$(weight "$1" "$2" "$3")" = "$4" ]; }
 real_absent() { ipvsadm -Ln "$1" "$2" >/dev/null && [ -z "$(weight "$1" "$2" "$3")" ]; }
 service_count_at_least() { [ "$(ipvsadm -Ln | grep -c '^[TU]')" -ge "$1" ]; }
-names() { awk '$1 != "lost" {print $1}' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' '; }
 
 # ---- topology
 mkpod() {

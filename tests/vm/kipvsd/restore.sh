@@ -3,26 +3,7 @@
 # and nothing is programmed; a good one (dual-stack: an IPv4 and an IPv6 Service) is programmed after
 # restore-after, IPv6 forwarding is turned on for the IPv6 Service, and traffic reaches the pods.
 
-passed=0
-dump() {
-  echo "---- ipvsadm -Ln"; ipvsadm -Ln
-  echo "---- kipvs0"; ip -br addr show dev kipvs0 || true
-  echo "---- kipvsd log"; tail -40 /tmp/kipvsd.log || true
-}
-fail() { echo "FAIL: $*" >&2; dump; exit 1; }
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-wait_for() {  # wait_for <what> <seconds> <command...>
-  local what=$1 seconds=$2 start=$SECONDS; shift 2
-  while ((SECONDS - start < seconds)); do
-    if "$@" >/dev/null 2>&1; then
-      echo "  ($what after $((SECONDS - start))s)"
-      return 0
-    fi
-    sleep 0.2
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
-}
-names() { awk '$1 != "lost" {print $1}' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' '; }
+. ./checks.sh
 
 # ---- pods pod1, pod2 (IPv4 and IPv6), both on this node
 mkpod() {
