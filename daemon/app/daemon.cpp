@@ -89,8 +89,8 @@ void Daemon::stop() {
   }
 }
 
-// The API server has not delivered a complete snapshot in time (DESIGN.md rule 3): program what this
-// node last knew and say so; the source's first snapshot replaces it through the normal diff.
+// The API server has not delivered a complete snapshot in time (rule 3 in daemon/README.md): program what
+// this node last knew and say so; the source's first snapshot replaces it through the normal diff.
 void Daemon::restore() {
   if (status_.sourceSynced || !keeper_) {
     return;

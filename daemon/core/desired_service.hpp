@@ -1,7 +1,7 @@
 #pragma once
 
-// Desired state of ONE Service (kube-proxy-ipvs.md §1.2–1.5): the incremental unit. computeDesired
-// (desired_builder.hpp) is this applied to every Service of a snapshot.
+// Desired state of ONE Service (kube-proxy pkg/proxy/serviceport.go, pkg/proxy/ipvs/proxier.go): the
+// incremental unit. computeDesired (desired_builder.hpp) is this applied to every Service of a snapshot.
 
 #include <span>
 #include <string_view>

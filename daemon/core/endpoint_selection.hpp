@@ -1,7 +1,7 @@
 #pragma once
 
-// Endpoint categorisation (kube-proxy-ipvs.md §1.4): which endpoints of a Service port become real
-// servers of a virtual service, and why each one is in or out (for Explain).
+// Endpoint categorisation (kube-proxy pkg/proxy/topology.go CategorizeEndpoints): which endpoints of a
+// Service port become real servers of a virtual service, and why each one is in or out (for Explain).
 
 #include <cstdint>
 #include <span>

@@ -1,8 +1,8 @@
 #pragma once
 
-// Graceful termination (kube-proxy-ipvs.md §1.9) applied on top of a plan. A TCP real server that
-// leaves the desired set while it still has connections goes to weight 0 and is remembered; it is
-// deleted when active+inactive connections reach 0, or when `deadline` has passed (0 = no deadline,
+// Graceful termination (kube-proxy pkg/proxy/ipvs/graceful_termination.go) applied on top of a plan. A TCP
+// real server that leaves the desired set while it still has connections goes to weight 0 and is remembered;
+// it is deleted when active+inactive connections reach 0, or when `deadline` has passed (0 = no deadline,
 // kube-proxy's behaviour). UDP and SCTP real servers are deleted at once and a conntrack flush is
 // requested for each. An endpoint that comes back while terminating is simply weighted up again
 // (no delete + add, its connections survive).

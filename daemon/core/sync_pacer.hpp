@@ -1,8 +1,8 @@
 #pragma once
 
-// When to sync (kube-proxy-ipvs.md §1.12): events are coalesced so that syncs run at most once per
-// minSyncPeriod, and a full sync runs at least once per syncPeriod to repair drift. Pure bookkeeping:
-// the caller arms its timer at nextDue() and runs what takeDue() returns.
+// When to sync (kube-proxy pkg/util/async/bounded_frequency_runner.go): events are coalesced so that syncs
+// run at most once per minSyncPeriod, and a full sync runs at least once per syncPeriod to repair drift. Pure
+// bookkeeping: the caller arms its timer at nextDue() and runs what takeDue() returns.
 
 #include <chrono>
 #include <optional>

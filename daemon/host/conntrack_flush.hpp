@@ -1,7 +1,8 @@
 #pragma once
 
-// Deletes stale conntrack entries of UDP/SCTP services (kube-proxy-ipvs.md §1.10): after a real server
-// goes away, a client that keeps sending from the same port would otherwise stick to the dead entry.
+// Deletes stale conntrack entries of UDP/SCTP services (kube-proxy pkg/proxy/conntrack/cleanup.go): after a
+// real server goes away, a client that keeps sending from the same port would otherwise stick to the dead
+// entry.
 
 #include <cstddef>
 #include <cstdint>

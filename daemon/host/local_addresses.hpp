@@ -1,6 +1,6 @@
 #pragma once
 
-// The node's own addresses, where NodePort virtual services go (kube-proxy-ipvs.md §1.5).
+// The node's own addresses, where NodePort virtual services go (kube-proxy pkg/proxy/ipvs/netlink_linux.go).
 
 #include <optional>
 #include <string_view>

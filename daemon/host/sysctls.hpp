@@ -1,7 +1,7 @@
 #pragma once
 
-// Kernel settings IPVS proxying needs (kube-proxy-ipvs.md §1.8), written under /proc/sys. The root is
-// injectable so tests run against a plain directory.
+// Kernel settings IPVS proxying needs (kube-proxy pkg/proxy/ipvs/proxier.go NewProxier), written under
+// /proc/sys. The root is injectable so tests run against a plain directory.
 
 #include <compare>
 #include <cstdint>

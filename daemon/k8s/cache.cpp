@@ -8,7 +8,7 @@ namespace {
 
 core::ObjectKey ownerOf(const core::EndpointSlice& slice) {
   if (slice.serviceName.empty() || slice.addressType == core::AddressType::FQDN) {
-    return {};  // kube-proxy ignores these (§5 case 31)
+    return {};  // kube-proxy ignores these (watch edge case 31)
   }
   return {slice.meta.ns, slice.serviceName};
 }
@@ -56,7 +56,7 @@ void ClusterCache::upsertService(core::Service service, Delta& delta) {
       return;
     }
     if (!it->second.meta.uid.empty() && it->second.meta.uid != service.meta.uid) {
-      delta.recreated.insert(key);  // §5 case 27: same name, new object
+      delta.recreated.insert(key);  // watch edge case 27: same name, new object
     }
     it->second = std::move(service);
   } else {
@@ -108,11 +108,11 @@ void ClusterCache::upsertSlice(core::EndpointSlice slice, Delta& delta) {
       const auto at =
           std::find_if(group.begin(), group.end(), [&](const auto& s) { return s.meta.name == key.name; });
       if (at != group.end() && *at == slice) {
-        ++counters_.duplicates;  // §5 case 23: same object delivered twice
+        ++counters_.duplicates;  // watch edge case 23: same object delivered twice
         return;
       }
     }
-    // Moved between Services (§5 case 30) or changed: drop the old placement first.
+    // Moved between Services (watch edge case 30) or changed: drop the old placement first.
     removeSlice(key, delta);
     --counters_.applied;
   }
@@ -238,8 +238,8 @@ void ClusterCache::replace(ResourceKind kind, std::vector<Object> items,
   for (const auto& bad : rejected) {
     listed.insert(bad.meta.key());  // handled by reject() below
   }
-  // Deletions that happened while we were not watching (§5 case 18) — unless the object is newer than
-  // the list itself, which happens when a lagging API server answered the relist (§5 case 19).
+  // Deletions that happened while we were not watching (watch edge case 18) — unless the object is newer than
+  // the list itself, which happens when a lagging API server answered the relist (watch edge case 19).
   for (const auto& key : keysOf(kind)) {
     if (listed.count(key) != 0) {
       continue;

@@ -1,8 +1,8 @@
 #pragma once
 
-// How to reach the API server (k8s-watch.md §2): from a kubeconfig (current context or a named one)
-// or in-cluster (service-account token + ca.crt), with an explicit API server address for a proxy
-// that must not reach the API through a ClusterIP it implements itself.
+// How to reach the API server (client-go rest/config.go, tools/clientcmd): from a kubeconfig (current context
+// or a named one) or in-cluster (service-account token + ca.crt), with an explicit API server address for a
+// proxy that must not reach the API through a ClusterIP it implements itself.
 
 #include <chrono>
 #include <cstdint>

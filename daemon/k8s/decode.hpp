@@ -1,9 +1,9 @@
 #pragma once
 
-// JSON → core value types for the objects kipvs watches (k8s-watch.md §3). Pure functions over byte
-// buffers. Unknown fields are ignored; a semantically malformed object (bad address, impossible port,
-// unknown protocol) is rejected alone with its namespace/name and a reason, never the whole list or
-// stream. Broken JSON syntax throws JsonError (the caller can no longer trust the stream).
+// JSON → core value types for the objects kipvs watches (k8s.io/api core/v1, discovery/v1 types.go). Pure
+// functions over byte buffers. Unknown fields are ignored; a semantically malformed object (bad address,
+// impossible port, unknown protocol) is rejected alone with its namespace/name and a reason, never the whole
+// list or stream. Broken JSON syntax throws JsonError (the caller can no longer trust the stream).
 
 #include <cstdint>
 #include <functional>

@@ -1,4 +1,4 @@
-// Service (v1) decoding: the fields k8s-watch.md §3.1 lists.
+// Service (v1) decoding: the ServiceSpec/ServiceStatus fields of k8s.io/api core/v1/types.go a proxy reads.
 
 #include <charconv>
 

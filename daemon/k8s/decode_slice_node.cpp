@@ -1,4 +1,5 @@
-// EndpointSlice (discovery.k8s.io/v1) and Node (v1) decoding: k8s-watch.md §3.2 and §3.3.
+// EndpointSlice (discovery.k8s.io/v1) and Node (v1) decoding: the fields of k8s.io/api discovery/v1 and
+// core/v1 types.go a proxy reads.
 
 #include <iterator>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// Splits a watch body into complete JSON documents as bytes arrive (k8s-watch.md §1.5): events may
-// share a chunk or span many, be separated by "\n", "\r\n" or nothing. A partial document at the end
-// of the stream stays buffered (and is dropped by the caller) — half an object is never applied.
+// Splits a watch body into complete JSON documents as bytes arrive (watch edge cases 1-5, daemon/README.md):
+// events may share a chunk or span many, be separated by "\n", "\r\n" or nothing. A partial document at the
+// end of the stream stays buffered (and is dropped by the caller) — half an object is never applied.
 
 #include <cstddef>
 #include <functional>

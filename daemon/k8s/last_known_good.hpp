@@ -2,7 +2,7 @@
 
 // The last-known-good file (<state-dir>/last-known-good.json): the cluster snapshot behind the last
 // complete sync from the API server, so a node that boots without an API server can program what it
-// last knew (DESIGN.md rule 3). The file is a Kubernetes `List` of the Services, EndpointSlices and
+// last knew (rule 3 in daemon/README.md). The file is a Kubernetes `List` of the Services, EndpointSlices and
 // this node's Node, written in the API's own JSON shape and read back by the same decoders as a live
 // LIST (so `kubectl`/`jq` can read it and the round trip is tested), plus a `kipvs` header object:
 // format version, node name, when it was saved. Pure functions; the file I/O is the StateStore's.

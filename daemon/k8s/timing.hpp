@@ -1,8 +1,8 @@
 #pragma once
 
 // Time as the watcher sees it, injectable so tests never wait for real backoff: a clock, an
-// interruptible sleep and a jitter source. And the reflector's backoff (k8s-watch.md §1.11): 800 ms
-// doubling to 30 s, jitter 1.0, reset after 2 minutes without a failure.
+// interruptible sleep and a jitter source. And the reflector's backoff (client-go tools/cache/reflector.go):
+// 800 ms doubling to 30 s, jitter 1.0, reset after 2 minutes without a failure.
 
 #include <chrono>
 #include <condition_variable>

@@ -1,5 +1,5 @@
 // One WATCH request of ResourceWatcher: the event stream, bookmarks, ERROR events, watch-list's
-// initial events (k8s-watch.md §1.5-§1.10).
+// initial events (watch edge cases 1-25, daemon/README.md).
 
 #include "k8s/json_stream.hpp"
 #include "k8s/watcher.hpp"
@@ -42,13 +42,13 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
                   "ERROR event " + std::to_string(status.code) + " " + status.reason + ": " + status.message,
                   {}};
         if (status.isExpired()) {
-          f.outcome = Outcome::Expired;  // §5 case 14 (Expired, or Gone from old servers)
+          f.outcome = Outcome::Expired;  // watch edge case 14 (Expired, or Gone from old servers)
           f.reason = FailureReason::Expired;
         } else if (status.isTooLargeResourceVersion()) {
-          f.outcome = Outcome::TooLarge;  // §5 case 17
+          f.outcome = Outcome::TooLarge;  // watch edge case 17
           f.retryAfter = status.retryAfterSeconds > 0 ? status.retryAfterSeconds : 1;
         } else if (!initialDone && status.message.find(kRequestWatchProgress) != std::string::npos) {
-          f.outcome = Outcome::NoWatchList;  // §5 case 21
+          f.outcome = Outcome::NoWatchList;  // watch edge case 21
         }
         streamFailure = f;
         return;
@@ -56,7 +56,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
       case EventType::Bookmark:
         ++stats_.bookmarks;
         ++events;  // a bookmark is a sign of life too (client-go counts it)
-        // §5 case 22: an annotated bookmark on a plain watch only moves the RV.
+        // watch edge case 22: an annotated bookmark on a plain watch only moves the RV.
         if (!initialDone && event.initialEventsEnd) {
           initialDone = true;
           initial.resourceVersion = event.resourceVersion;
@@ -73,7 +73,8 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
     }
     ++events;
     if (!initialDone) {
-      // §5 case 20: initial events carry unordered RVs; they are buffered, the RV comes from the bookmark.
+      // watch edge case 20: initial events carry unordered RVs; they are buffered, the RV comes from the
+      // bookmark.
       if (event.rejected) {
         initial.rejected.push_back(std::move(*event.rejected));
       } else if (event.object && accepted(metaOf(*event.object))) {
@@ -103,7 +104,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
       return {Outcome::Stopped, FailureReason::ConnectionFailure, "stopped", {}};
     }
     if (framer.hasPartial()) {
-      ++stats_.partialDropped;  // §5 case 4: never half an object
+      ++stats_.partialDropped;  // watch edge case 4: never half an object
     }
     return {initialDone ? Outcome::Retry : Outcome::Relist,
             FailureReason::ConnectionFailure,
@@ -115,7 +116,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
             std::string("undecodable watch stream: ") + e.what(),
             {}};
   } catch (const ProtocolError& e) {
-    return {Outcome::Relist, FailureReason::ProtocolError, e.what(), {}};  // §5 case 8
+    return {Outcome::Relist, FailureReason::ProtocolError, e.what(), {}};  // watch edge case 8
   }
   if (stopped_) {
     return {Outcome::Stopped, FailureReason::ConnectionFailure, "stopped", {}};
@@ -123,7 +124,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
   if (response.status != 200) {
     Failure f = classify(response);
     if (initialEvents && (response.status == 422 || response.status == 400)) {
-      f.outcome = Outcome::NoWatchList;  // §5 case 21: WatchList gate off
+      f.outcome = Outcome::NoWatchList;  // watch edge case 21: WatchList gate off
     }
     return f;
   }

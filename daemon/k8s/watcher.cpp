@@ -124,7 +124,7 @@ ResourceWatcher::Failure ResourceWatcher::classify(const HttpResponse& response)
     f.outcome = Outcome::Relist;
     f.reason = FailureReason::Unauthorized;
     if (response.status == 401 && client_.tokens() != nullptr) {
-      client_.tokens()->invalidate();  // a rotated token is read at once (§2.2)
+      client_.tokens()->invalidate();  // read a rotated token at once (client-go token_source.go)
     }
   } else if (response.status >= 500) {
     f.outcome = Outcome::Retry;
@@ -146,7 +146,7 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
     if (paginate) {
       target += "limit=" + std::to_string(options_.pageSize) + "&";
     }
-    // Continuation requests carry no resourceVersion (§1.4).
+    // Continuation requests carry no resourceVersion (client-go tools/pager/pager.go).
     target += continueToken.empty() ? (rv.empty() ? "" : "resourceVersion=" + encode(rv))
                                     : "continue=" + encode(continueToken);
     body.clear();
@@ -201,7 +201,7 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
     ++stats_.listPages;
   } while (!continueToken.empty());
   setResourceVersion(all.resourceVersion);
-  relistRv_ = all.resourceVersion;  // later relists: not older than what we saw (§5 case 19)
+  relistRv_ = all.resourceVersion;  // later relists: not older than what we saw (watch edge case 19)
   ++stats_.lists;
   post_(SourceEvent::listed(kind_, std::move(all)));
   return {};
@@ -218,8 +218,8 @@ bool ResourceWatcher::list() {
       case Outcome::Stopped:
         return false;
       case Outcome::Expired:
-        // Too old an RV (§5 case 15): restart at once, consistent. An expired continue token (§5
-        // cases 16, 48): restart from scratch as one unpaginated list, as client-go's pager does.
+        // Too old an RV (watch edge case 15): restart at once, consistent. An expired continue token (watch
+        // edge cases 16, 48): restart from scratch as one unpaginated list, as client-go's pager does.
         fail(f);
         ++stats_.expired;
         paginate = paginate && !f.duringPaging;
@@ -264,7 +264,7 @@ void ResourceWatcher::run() {
         if (f.outcome != Outcome::NoWatchList) {
           fail(f);
         }
-        // §5 case 21: any watch-list failure falls back to a normal LIST (422 / RequestWatchProgress:
+        // watch edge case 21: any watch-list failure falls back to a normal LIST (422 / RequestWatchProgress:
         // for good).
         watchListSupported_ = f.outcome != Outcome::NoWatchList;
         ++stats_.watchListFallbacks;
@@ -280,7 +280,7 @@ void ResourceWatcher::run() {
     switch (f.outcome) {
       case Outcome::Clean:
         rewatchFailures = 0;
-        break;  // §5 case 12: re-watch at once from the last RV
+        break;  // watch edge case 12: re-watch at once from the last RV
       case Outcome::Stopped:
         return;
       case Outcome::Expired:
@@ -310,7 +310,7 @@ void ResourceWatcher::run() {
       case Outcome::NoWatchList:
         fail(f);
         needList = true;
-        relistRv_ = resourceVersion();  // not "0": never roll back to older state (§5 case 19)
+        relistRv_ = resourceVersion();  // not "0": never roll back to older state (watch edge case 19)
         wait(backoff());
         break;
     }

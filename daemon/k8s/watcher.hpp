@@ -1,9 +1,9 @@
 #pragma once
 
-// LIST + WATCH of one resource, the way client-go's reflector does it (k8s-watch.md §1.11, §1.12):
-// paginated lists (expired continue ⇒ restart, then one unpaginated list), watch from the list's RV
-// with bookmarks and a bounded timeoutSeconds, ERROR/HTTP 410 ⇒ relist, clean close ⇒ re-watch, very
-// short watches / protocol errors / 401 ⇒ backoff + relist, 429/5xx/connection errors ⇒ backoff
+// LIST + WATCH of one resource, the way client-go's reflector does it (client-go tools/cache/reflector.go,
+// tools/pager/pager.go): paginated lists (expired continue ⇒ restart, then one unpaginated list), watch from
+// the list's RV with bookmarks and a bounded timeoutSeconds, ERROR/HTTP 410 ⇒ relist, clean close ⇒ re-watch,
+// very short watches / protocol errors / 401 ⇒ backoff + relist, 429/5xx/connection errors ⇒ backoff
 // (Retry-After honoured) + re-watch, optional watch-list with fallback to LIST. Runs on the caller's
 // thread until stop(); results are posted as SourceEvents.
 
@@ -22,8 +22,9 @@
 
 namespace kipvs::k8s {
 
-// kube-proxy's selector (§4). With a proxy name, Services labelled service-proxy-name=<name> are ours
-// too: the server-side selector then only excludes headless, and `acceptsProxyName` filters the rest.
+// kube-proxy's selector (cmd/kube-proxy/app/server.go). With a proxy name, Services labelled
+// service-proxy-name=<name> are ours too: the server-side selector then only excludes headless, and
+// `acceptsProxyName` filters the rest.
 std::string proxyLabelSelector(const std::string& proxyName);
 bool acceptsProxyName(const core::ObjectMeta& meta, const std::string& proxyName);
 

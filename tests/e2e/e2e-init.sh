@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the e2e initramfs: mount the host's root read-only over 9p under a tmpfs overlay, add the
 # kernel's modules and the read-write exchange share, neutralise what would make the host's root a bad
-# guest (see shared/reference/vm.md), install the test unit, and hand over to systemd as PID 1.
+# guest (container markers, enabled units, slow generators), install the test unit, and hand over to
+# systemd as PID 1.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys

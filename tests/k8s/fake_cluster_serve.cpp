@@ -11,7 +11,7 @@ namespace kipvs::k8s::testing {
 
 namespace {
 
-// List items carry no kind/apiVersion, as in real list responses (§5 case 10).
+// List items carry no kind/apiVersion, as in real list responses (watch edge case 10).
 std::string asListItem(const std::string& json) {
   return "{" + json.substr(json.find("\"metadata\""));
 }
@@ -50,7 +50,7 @@ void FakeCluster::list(ResourceKind kind, const FakeRequest& request, Responder&
         if (expireContinues > 0) {
           --expireContinues;
         }
-        // With etcd compaction the 410 carries a new, inconsistent continue token (§1.4).
+        // With etcd compaction the 410 carries a new, inconsistent continue token (watch edge case 16).
         out.respond(410, statusJson(410, "Expired",
                                     "The provided continue parameter is too old to display a "
                                     "consistent list result.",
@@ -154,7 +154,7 @@ void FakeCluster::watch(ResourceKind kind, const FakeRequest& request, Responder
             continue;
           }
         } else if (now && !before) {
-          type = "ADDED";  // entered the selection (§5 case 25)
+          type = "ADDED";  // entered the selection (watch edge case 25)
         } else if (!now && before) {
           type = "DELETED";  // left it: previous content, new RV
         } else if (!now) {

@@ -1,4 +1,4 @@
-// Watch framing and decoding against the fake API server (k8s-watch.md §5 cases 1-11, 47).
+// Watch framing and decoding against the fake API server (watch edge cases 1-11, 47).
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 namespace kipvs::k8s::testing {
 namespace {
 
-// §5 case 1: several events in one HTTP chunk.
+// watch edge case 1: several events in one HTTP chunk.
 TEST(WatchFraming, SeveralEventsInOneChunk) {
   Harness h;
   h.setScript(scripted(serviceWatch(), [](const FakeRequest&, Responder& out) {
@@ -20,7 +20,7 @@ TEST(WatchFraming, SeveralEventsInOneChunk) {
   ASSERT_TRUE(h.waitUntil([&] { return watchesFrom(h, ResourceKind::Service, "203") > 0; }));
 }
 
-// §5 case 2: one event split across many chunks, inside a UTF-8 sequence and inside a string escape.
+// watch edge case 2: one event split across many chunks, inside a UTF-8 sequence and inside a string escape.
 TEST(WatchFraming, EventSplitIntoTinyChunks) {
   Harness h;
   const std::string event =
@@ -39,7 +39,7 @@ TEST(WatchFraming, EventSplitIntoTinyChunks) {
             "caf\xC3\xA9 \"q\" \xC3\xA9");
 }
 
-// §5 case 3: events separated by "\n", "\r\n" and nothing at all.
+// watch edge case 3: events separated by "\n", "\r\n" and nothing at all.
 TEST(WatchFraming, AnySeparatorBetweenEvents) {
   Harness h;
   h.setScript(scripted(serviceWatch(), [](const FakeRequest&, Responder& out) {
@@ -55,7 +55,7 @@ TEST(WatchFraming, AnySeparatorBetweenEvents) {
   ASSERT_TRUE(h.waitUntil([&] { return hasService(h, "x1") && hasService(h, "x2") && hasService(h, "x3"); }));
 }
 
-// §5 case 4: connection cut mid-object: the half event is dropped, the re-watch starts from the last
+// watch edge case 4: connection cut mid-object: the half event is dropped, the re-watch starts from the last
 // complete event's RV.
 TEST(WatchFraming, PartialEventAtStreamEndIsDropped) {
   Harness h;
@@ -74,7 +74,7 @@ TEST(WatchFraming, PartialEventAtStreamEndIsDropped) {
   EXPECT_GE(h.source->watcher(ResourceKind::Service)->stats().partialDropped.load(), 1U);
 }
 
-// §5 case 5: very large events (a slice with 14,000 endpoints, > 1 MiB) and many list pages.
+// watch edge case 5: very large events (a slice with 14,000 endpoints, > 1 MiB) and many list pages.
 TEST(WatchFraming, VeryLargeEventsAndLists) {
   Harness h;
   for (int i = 0; i < 40; ++i) {
@@ -97,7 +97,7 @@ TEST(WatchFraming, VeryLargeEventsAndLists) {
             14000U);
 }
 
-// §5 case 7: unknown fields and enum values in a watched object never fail the stream.
+// watch edge case 7: unknown fields and enum values in a watched object never fail the stream.
 TEST(WatchFraming, UnknownFieldsAndEnumsAreIgnored) {
   Harness h;
   std::string odd = svc("odd");
@@ -112,7 +112,7 @@ TEST(WatchFraming, UnknownFieldsAndEnumsAreIgnored) {
   ASSERT_TRUE(h.waitUntil([&] { return hasService(h, "odd") && hasService(h, "next"); }));
 }
 
-// §5 case 8: an unknown event type is a protocol error: relist.
+// watch edge case 8: an unknown event type is a protocol error: relist.
 TEST(WatchFraming, UnknownEventTypeRelists) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -129,7 +129,7 @@ TEST(WatchFraming, UnknownEventTypeRelists) {
   EXPECT_GE(h.failuresOf(FailureReason::ProtocolError), 1U);
 }
 
-// §5 case 9: a BOOKMARK with zero-valued body only moves the resume RV; the cache is unchanged.
+// watch edge case 9: a BOOKMARK with zero-valued body only moves the resume RV; the cache is unchanged.
 TEST(WatchFraming, BookmarkOnlyMovesTheResourceVersion) {
   Harness h;
   h.cluster.upsert(ResourceKind::EndpointSlice, sliceJson("shop", "web-a", "web", {"10.244.1.5"}));
@@ -146,7 +146,7 @@ TEST(WatchFraming, BookmarkOnlyMovesTheResourceVersion) {
   EXPECT_EQ(h.subscription->cache().sliceCount(), 1U);
 }
 
-// §5 case 10 and 40: list items without kind, creationTimestamp null, "endpoints": null.
+// watch edge case 10 and 40: list items without kind, creationTimestamp null, "endpoints": null.
 TEST(WatchFraming, ListItemsWithoutKindAndNullEndpoints) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("idle"));
@@ -157,7 +157,7 @@ TEST(WatchFraming, ListItemsWithoutKindAndNullEndpoints) {
   EXPECT_TRUE(h.subscription->cache().snapshot().slicesByService.at({"shop", "idle"})[0].endpoints.empty());
 }
 
-// §5 case 11: a response whose Content-Type is not what was asked for is refused and retried.
+// watch edge case 11: a response whose Content-Type is not what was asked for is refused and retried.
 TEST(WatchFraming, UnexpectedContentTypeIsRetried) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -170,7 +170,7 @@ TEST(WatchFraming, UnexpectedContentTypeIsRetried) {
   EXPECT_GE(h.failuresOf(FailureReason::ProtocolError), 1U);
 }
 
-// §5 case 47: gzip-encoded LIST responses; watches are requested uncompressed.
+// watch edge case 47: gzip-encoded LIST responses; watches are requested uncompressed.
 TEST(WatchFraming, GzipListsAndPlainWatches) {
   Harness h;
   h.cluster.gzipLists = true;

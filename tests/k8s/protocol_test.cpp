@@ -1,5 +1,5 @@
 // LIST/WATCH protocol and resourceVersion handling against the fake API server
-// (k8s-watch.md §5 cases 6, 12-17, 48).
+// (watch edge cases 6, 12-17, 48).
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ std::size_t serviceLists(const Harness& h) {
   return h.requests([](auto& r) { return Harness::isList(r, ResourceKind::Service); });
 }
 
-// §5 case 12: a clean close at timeoutSeconds re-watches at once from the last RV, without a relist.
+// watch edge case 12: a clean close at timeoutSeconds re-watches at once from the last RV, without a relist.
 TEST(WatchProtocol, CleanCloseRewatchesFromTheLastResourceVersion) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -29,7 +29,7 @@ TEST(WatchProtocol, CleanCloseRewatchesFromTheLastResourceVersion) {
   EXPECT_GE(watchesFrom(h, ResourceKind::Service, std::to_string(h.cluster.resourceVersion())), 1U);
 }
 
-// §5 case 13: watches closing at once with no events back off (0.8 s doubling, jittered) and relist.
+// watch edge case 13: watches closing at once with no events back off (0.8 s doubling, jittered) and relist.
 TEST(WatchProtocol, ImmediateEmptyClosesBackOffAndRelist) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -50,8 +50,8 @@ TEST(WatchProtocol, ImmediateEmptyClosesBackOffAndRelist) {
   ASSERT_TRUE(h.converged());
 }
 
-// §5 case 14: HTTP 200 + ERROR 410 (Expired, or Gone from old servers) mid-stream ⇒ relist with RV "";
-// the event applied before it does not survive if the server's truth disagrees.
+// watch edge case 14: HTTP 200 + ERROR 410 (Expired, or Gone from old servers) mid-stream ⇒ relist with RV
+// ""; the event applied before it does not survive if the server's truth disagrees.
 TEST(WatchProtocol, ErrorExpiredMidStreamRelists) {
   for (const char* reason : {"Expired", "Gone"}) {
     Harness h;
@@ -76,7 +76,7 @@ TEST(WatchProtocol, ErrorExpiredMidStreamRelists) {
   }
 }
 
-// §5 case 15: HTTP 410 answering the watch request itself ⇒ relist.
+// watch edge case 15: HTTP 410 answering the watch request itself ⇒ relist.
 TEST(WatchProtocol, Http410OnWatchStartRelists) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -88,7 +88,7 @@ TEST(WatchProtocol, Http410OnWatchStartRelists) {
   ASSERT_TRUE(h.converged());
 }
 
-// §5 case 16: 410 on an expired continue token (with a new, inconsistent token) restarts the list
+// watch edge case 16: 410 on an expired continue token (with a new, inconsistent token) restarts the list
 // from scratch; the inconsistent token is never used.
 TEST(WatchProtocol, ExpiredContinueRestartsTheList) {
   Harness h;
@@ -105,7 +105,7 @@ TEST(WatchProtocol, ExpiredContinueRestartsTheList) {
             2U);
 }
 
-// §5 case 48: a list of many pages outliving its continue token: restarted, then fetched unpaginated.
+// watch edge case 48: a list of many pages outliving its continue token: restarted, then fetched unpaginated.
 TEST(WatchProtocol, LongPaginatedListFallsBackToOneUnpaginatedList) {
   Harness h;
   for (int i = 0; i < 25; ++i) {
@@ -129,7 +129,7 @@ TEST(WatchProtocol, LongPaginatedListFallsBackToOneUnpaginatedList) {
             1U);
 }
 
-// §5 case 17: 504 Timeout / ResourceVersionTooLarge ⇒ wait retryAfterSeconds, relist with RV "".
+// watch edge case 17: 504 Timeout / ResourceVersionTooLarge ⇒ wait retryAfterSeconds, relist with RV "".
 TEST(WatchProtocol, TooLargeResourceVersionWaitsAndRelistsConsistently) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -149,7 +149,7 @@ TEST(WatchProtocol, TooLargeResourceVersionWaitsAndRelistsConsistently) {
             1U);
 }
 
-// §5 case 6 (JSON only): kipvs asks for JSON; a protobuf answer is refused as a protocol error and
+// watch edge case 6 (JSON only): kipvs asks for JSON; a protobuf answer is refused as a protocol error and
 // retried, never misparsed.
 TEST(WatchProtocol, ProtobufAnswerIsRefused) {
   Harness h;

@@ -1,6 +1,6 @@
 // The cache never stays different from the server's truth: a killed and restarted server (with
 // deletions and compaction meanwhile), a 410 in the middle of a stream, a burst of malformed objects
-// (k8s-watch.md §5 cases 18, 46; design rule 5).
+// (watch edge cases 18, 46; bad input affects only itself).
 
 #include <gtest/gtest.h>
 
@@ -18,9 +18,9 @@ void populate(FakeCluster& cluster, int from, int to) {
   }
 }
 
-// §5 cases 18 and 46: the server dies (every connection cut, as when an API server goes away); while it
-// is down objects are deleted and added and history is compacted; when it is back the client's watch
-// gets 410, relists and notices the deletions.
+// watch edge cases 18 and 46: the server dies (every connection cut, as when an API server goes away); while
+// it is down objects are deleted and added and history is compacted; when it is back the client's watch gets
+// 410, relists and notices the deletions.
 TEST(Resilience, KilledAndRestartedServerWithChangesWhileDown) {
   Harness h;
   h.cluster.upsert(ResourceKind::Node, nodeJson("node-a", "zone-1"));

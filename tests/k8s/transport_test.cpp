@@ -1,4 +1,4 @@
-// Auth and transport against the fake API server over TLS (k8s-watch.md §5 cases 41, 43-46).
+// Auth and transport against the fake API server over TLS (watch edge cases 41, 43-46).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -28,7 +28,7 @@ struct TempDir {
   }
 };
 
-// §5 case 41: the server rotates to a new token; requests get 401 until the token file is rotated
+// watch edge case 41: the server rotates to a new token; requests get 401 until the token file is rotated
 // too, then the new token is read at once (no waiting for the periodic re-read).
 TEST(Transport, RotatedTokenIsPickedUpAfter401) {
   Harness h({.tls = true, .requireClientCert = false, .token = "token-1"});
@@ -52,7 +52,7 @@ TEST(Transport, RotatedTokenIsPickedUpAfter401) {
   EXPECT_TRUE(hasService(h, "late"));
 }
 
-// §5 case 43: a kubeconfig with a relative CA path and client certificate files (client-cert auth,
+// watch edge case 43: a kubeconfig with a relative CA path and client certificate files (client-cert auth,
 // no token) against a server that requires client certificates.
 TEST(Transport, KubeconfigWithClientCertificates) {
   Harness h({.tls = true, .requireClientCert = true, .token = ""});
@@ -100,7 +100,7 @@ TEST(Transport, VerifiesTheServerCertificate) {
   }
 }
 
-// §5 case 44: 429 with Retry-After and a plain-text body on LIST and on WATCH start; 503 shutting
+// watch edge case 44: 429 with Retry-After and a plain-text body on LIST and on WATCH start; 503 shutting
 // down with Retry-After: 1; 5xx without Retry-After backs off.
 TEST(Transport, ThrottlingAndServerErrorsAreRetriedAsTold) {
   Harness h;
@@ -145,7 +145,7 @@ TEST(Transport, ThrottlingAndServerErrorsAreRetriedAsTold) {
   EXPECT_GE(h.failuresOf(FailureReason::ServerError), 2U);
 }
 
-// §5 case 45: a half-open connection (no data, no FIN) is detected by the read deadline and the watch
+// watch edge case 45: a half-open connection (no data, no FIN) is detected by the read deadline and the watch
 // is re-established from the last RV.
 TEST(Transport, StalledWatchIsAbandonedAtTheDeadline) {
   Harness h;

@@ -1,5 +1,5 @@
 // Watch-list, bookmarks, duplicates and selectors against the fake API server
-// (k8s-watch.md §5 cases 20-27, 30).
+// (watch edge cases 20-27, 30).
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ std::size_t serviceLists(const Harness& h) {
   return h.requests([](auto& r) { return Harness::isList(r, ResourceKind::Service); });
 }
 
-// §5 case 21: watch-list served: state swapped at the annotated bookmark, no LIST at all.
+// watch edge case 21: watch-list served: state swapped at the annotated bookmark, no LIST at all.
 TEST(WatchList, SwapsStateAtTheInitialEventsEndBookmark) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -30,7 +30,7 @@ TEST(WatchList, SwapsStateAtTheInitialEventsEndBookmark) {
   EXPECT_EQ(serviceLists(h), 0U);
 }
 
-// §5 case 20: initial events with non-monotonic RVs are not an error.
+// watch edge case 20: initial events with non-monotonic RVs are not an error.
 TEST(WatchList, InitialEventsWithUnorderedResourceVersions) {
   Harness h;
   h.setScript(scripted(serviceWatch(), [](const FakeRequest&, Responder& out) {
@@ -49,7 +49,7 @@ TEST(WatchList, InitialEventsWithUnorderedResourceVersions) {
   EXPECT_EQ(h.failures.size(), 0U);
 }
 
-// §5 case 21: 422 (WatchList gate off, 1.30/1.31/1.33) ⇒ LIST instead.
+// watch edge case 21: 422 (WatchList gate off, 1.30/1.31/1.33) ⇒ LIST instead.
 TEST(WatchList, GateOffFallsBackToList) {
   Harness h;
   h.cluster.watchListEnabled = false;
@@ -60,7 +60,7 @@ TEST(WatchList, GateOffFallsBackToList) {
   EXPECT_GE(h.source->watcher(ResourceKind::Service)->stats().watchListFallbacks.load(), 1U);
 }
 
-// §5 case 21: ERROR 500 "RequestWatchProgress disabled", and a stream that ends without the bookmark,
+// watch edge case 21: ERROR 500 "RequestWatchProgress disabled", and a stream that ends without the bookmark,
 // both fall back to LIST (never hang, never apply the half-received initial state).
 TEST(WatchList, ErrorOrMissingBookmarkFallsBackToList) {
   for (const bool error : {true, false}) {
@@ -84,7 +84,7 @@ TEST(WatchList, ErrorOrMissingBookmarkFallsBackToList) {
   }
 }
 
-// §5 case 22: an unsolicited annotated bookmark on a plain watch is tolerated (RV only).
+// watch edge case 22: an unsolicited annotated bookmark on a plain watch is tolerated (RV only).
 TEST(WatchList, UnsolicitedInitialEventsEndBookmarkOnPlainWatch) {
   Harness h;
   h.setScript(scripted(serviceWatch(), [](const FakeRequest&, Responder& out) {
@@ -99,7 +99,7 @@ TEST(WatchList, UnsolicitedInitialEventsEndBookmarkOnPlainWatch) {
   EXPECT_EQ(h.failures.size(), 0U);
 }
 
-// §5 case 23: the same object at the same RV delivered again (after a reconnect) changes nothing.
+// watch edge case 23: the same object at the same RV delivered again (after a reconnect) changes nothing.
 TEST(WatchList, DuplicateDeliveryIsIdempotent) {
   Harness h;
   const std::string rv = h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -115,7 +115,7 @@ TEST(WatchList, DuplicateDeliveryIsIdempotent) {
   EXPECT_TRUE(h.deltas.empty());
 }
 
-// §5 case 24: DELETED for an object never seen.
+// watch edge case 24: DELETED for an object never seen.
 TEST(WatchList, DeleteOfAnUnseenObject) {
   Harness h;
   h.cluster.upsert(ResourceKind::Service, svc("web"));
@@ -130,7 +130,7 @@ TEST(WatchList, DeleteOfAnUnseenObject) {
   EXPECT_EQ(h.subscription->cache().counters().unknownDeletes, 1U);
 }
 
-// §5 case 25: labelled for another proxy ⇒ arrives as DELETED (leaves the selector); unlabelled
+// watch edge case 25: labelled for another proxy ⇒ arrives as DELETED (leaves the selector); unlabelled
 // again ⇒ ADDED. Slices carry the copied label too.
 TEST(WatchList, ObjectsLeavingAndEnteringTheSelector) {
   Harness h;
@@ -148,7 +148,8 @@ TEST(WatchList, ObjectsLeavingAndEnteringTheSelector) {
   EXPECT_TRUE(hasService(h, "web"));
 }
 
-// §4: with a proxy name, Services labelled for kipvs are picked up, those for others are not.
+// kube-proxy's selector: with a proxy name, Services labelled for kipvs are picked up, those for others are
+// not.
 TEST(WatchList, ProxyNameSelectsServicesLabelledForKipvs) {
   Harness h;
   h.cluster.upsert(
@@ -173,7 +174,7 @@ TEST(WatchList, ProxyNameSelectsServicesLabelledForKipvs) {
   EXPECT_FALSE(hasService(h, "theirs"));
 }
 
-// §5 cases 26, 27, 30 end to end: slices before their Service, a Service recreated with a new UID, a
+// watch edge cases 26, 27, 30 end to end: slices before their Service, a Service recreated with a new UID, a
 // slice moving to another Service.
 TEST(WatchList, JoinsFollowTheServerThroughRecreationAndMoves) {
   Harness h;

@@ -1,4 +1,4 @@
-# Boot without an API server under systemd (DESIGN.md rule 3, issue 6 item 1): source = kubernetes with
+# Boot without an API server under systemd (rule 3, daemon/README.md, issue 6 item 1): source = kubernetes with
 # an API server that does not answer and a last-known-good file in /var/lib/kipvs. `systemctl restart`
 # returns once the saved state is programmed (Type=notify, READY=1), the unit is active, STATUS= and
 # the bus say stale, and traffic to the restored ClusterIP reaches the pods.

@@ -1,5 +1,5 @@
-// The daemon at boot without an API server (DESIGN.md rule 3): the last-known-good state is restored
-// after the grace period and replaced, through the normal diff, when the API server syncs. Also the
+// The daemon at boot without an API server (rule 3 in daemon/README.md): the last-known-good state is
+// restored after the grace period and replaced, through the normal diff, when the API server syncs. Also the
 // IPv6 forwarding decision. Fakes for the host, a real event loop.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Graceful termination timing with a fake clock (kube-proxy-ipvs.md §1.9).
+// Graceful termination timing with a fake clock (kube-proxy pkg/proxy/ipvs/graceful_termination.go).
 
 #include "reconciler_fixture.hpp"
 

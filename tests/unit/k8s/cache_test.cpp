@@ -1,4 +1,5 @@
-// The cluster cache: joins, deltas, relists (k8s-watch.md §4, §5 cases 18-31, 40).
+// The cluster cache: joins, deltas, relists (kube-proxy pkg/proxy/endpointslicecache.go, watch edge cases
+// 18-31, 40).
 
 #include "k8s/cache.hpp"
 
@@ -26,7 +27,7 @@ std::vector<std::string> sliceNames(const ClusterCache& cache, const core::Objec
   return names;
 }
 
-// §5 case 26: slices before their Service, and the Service deleted before its slices.
+// watch edge case 26: slices before their Service, and the Service deleted before its slices.
 TEST(ClusterCache, JoinsSlicesThatArriveBeforeTheirService) {
   ClusterCache cache;
   Delta delta;
@@ -42,7 +43,7 @@ TEST(ClusterCache, JoinsSlicesThatArriveBeforeTheirService) {
   EXPECT_EQ(sliceNames(cache, kWeb).size(), 2U);  // the slices go when the API deletes them
 }
 
-// §5 case 27: a Service recreated with a new UID is reported as recreated (delete + add).
+// watch edge case 27: a Service recreated with a new UID is reported as recreated (delete + add).
 TEST(ClusterCache, ReportsAServiceRecreatedWithANewUid) {
   ClusterCache cache;
   Delta delta;
@@ -57,7 +58,7 @@ TEST(ClusterCache, ReportsAServiceRecreatedWithANewUid) {
   EXPECT_EQ(relist.recreated, std::set{kWeb});
 }
 
-// §5 case 23: the same object (same RV) delivered twice changes nothing.
+// watch edge case 23: the same object (same RV) delivered twice changes nothing.
 TEST(ClusterCache, DuplicateDeliveryIsIdempotent) {
   ClusterCache cache;
   Delta first;
@@ -70,7 +71,7 @@ TEST(ClusterCache, DuplicateDeliveryIsIdempotent) {
   EXPECT_EQ(cache.counters().duplicates, 2U);
 }
 
-// §5 case 24: DELETED for an object never seen.
+// watch edge case 24: DELETED for an object never seen.
 TEST(ClusterCache, DeleteOfAnUnknownObjectIsCountedNotFatal) {
   ClusterCache cache;
   Delta delta;
@@ -80,7 +81,7 @@ TEST(ClusterCache, DeleteOfAnUnknownObjectIsCountedNotFatal) {
   EXPECT_EQ(cache.counters().unknownDeletes, 2U);
 }
 
-// §5 case 29: endpoint moves from slice A to slice B, B updated first: never absent in between.
+// watch edge case 29: endpoint moves from slice A to slice B, B updated first: never absent in between.
 TEST(ClusterCache, EndpointMovingBetweenSlicesIsNeverMissing) {
   ClusterCache cache;
   Delta delta;
@@ -103,7 +104,7 @@ TEST(ClusterCache, EndpointMovingBetweenSlicesIsNeverMissing) {
   EXPECT_TRUE(present("10.244.1.6"));
 }
 
-// §5 case 30: a slice whose service-name label changes moves to the other Service.
+// watch edge case 30: a slice whose service-name label changes moves to the other Service.
 TEST(ClusterCache, SliceMovingBetweenServicesLeavesTheOldOne) {
   ClusterCache cache;
   Delta delta;
@@ -115,7 +116,7 @@ TEST(ClusterCache, SliceMovingBetweenServicesLeavesTheOldOne) {
   EXPECT_EQ(sliceNames(cache, kApi), std::vector<std::string>{"shared"});
 }
 
-// §5 case 31: no service-name label, or FQDN: tracked but never joined.
+// watch edge case 31: no service-name label, or FQDN: tracked but never joined.
 TEST(ClusterCache, IgnoresUnlabelledAndFqdnSlices) {
   ClusterCache cache;
   Delta delta;
@@ -128,7 +129,7 @@ TEST(ClusterCache, IgnoresUnlabelledAndFqdnSlices) {
   EXPECT_EQ(cache.sliceCount(), 2U);
 }
 
-// §5 case 18: a relist notices deletions that happened while disconnected.
+// watch edge case 18: a relist notices deletions that happened while disconnected.
 TEST(ClusterCache, RelistDeletesObjectsThatDisappeared) {
   ClusterCache cache;
   Delta delta;
@@ -143,7 +144,7 @@ TEST(ClusterCache, RelistDeletesObjectsThatDisappeared) {
   EXPECT_TRUE(cache.snapshot().slicesByService.empty());
 }
 
-// §5 case 19: a lagging API server answers the relist with an older collection RV: newer cached state
+// watch edge case 19: a lagging API server answers the relist with an older collection RV: newer cached state
 // is not rolled back.
 TEST(ClusterCache, RelistFromALaggingServerDoesNotRollBack) {
   ClusterCache cache;
@@ -172,8 +173,8 @@ TEST(ClusterCache, RejectedObjectIsRemoved) {
   EXPECT_TRUE(cache.snapshot().services.empty());
 }
 
-// §5 case 40 and 28/37: empty slices join; two slices (e.g. IPv4 + IPv6, or with a duplicate endpoint)
-// both stay joined to the one Service for the core to merge.
+// watch edge case 40 and 28/37: empty slices join; two slices (e.g. IPv4 + IPv6, or with a duplicate
+// endpoint) both stay joined to the one Service for the core to merge.
 TEST(ClusterCache, KeepsEverySliceOfAServiceIncludingEmptyOnes) {
   ClusterCache cache;
   Delta delta;

@@ -1,4 +1,5 @@
-// Connection config: kubeconfig, in-cluster, token reload (k8s-watch.md §2, §5 cases 41-43).
+// Connection config: kubeconfig, in-cluster, token reload (client-go rest/config.go, tools/clientcmd, watch
+// edge cases 41-43).
 
 #include "k8s/config.hpp"
 
@@ -40,7 +41,7 @@ std::string kubeconfig(const std::string& cluster, const std::string& user) {
          "users:\n- name: u1\n  user:\n" + user;
 }
 
-// §5 case 43: both certificate-authority and -data (data wins), relative paths, token + tokenFile.
+// watch edge case 43: both certificate-authority and -data (data wins), relative paths, token + tokenFile.
 TEST(Kubeconfig, DataWinsOverFileAndRelativePathsResolveAgainstTheKubeconfig) {
   TempDir dir;
   dir.write("pki/ca.crt", "FILE-CA");
@@ -76,7 +77,7 @@ TEST(Kubeconfig, TokenFileResolvesRelativeToTheKubeconfig) {
   EXPECT_EQ(loadKubeconfig(path.string()).tokenFile, (dir.path() / "sa/token").string());
 }
 
-// §5 case 43: insecure-skip-tls-verify together with a CA is an error.
+// watch edge case 43: insecure-skip-tls-verify together with a CA is an error.
 TEST(Kubeconfig, RejectsInsecureTogetherWithACa) {
   TempDir dir;
   const auto path = dir.write("kubeconfig", kubeconfig("    server: https://api:6443\n"
@@ -115,7 +116,7 @@ TEST(Kubeconfig, AFieldOfTheWrongShapeIsAConfigError) {
   }
 }
 
-// §5 case 42: an IPv6 KUBERNETES_SERVICE_HOST is bracketed; an explicit server wins.
+// watch edge case 42: an IPv6 KUBERNETES_SERVICE_HOST is bracketed; an explicit server wins.
 TEST(InCluster, BracketsIpv6HostsAndPrefersAnExplicitServer) {
   TempDir dir;
   const InClusterPaths paths{.tokenFile = dir.write("token", "tok\n").string(),
@@ -132,7 +133,8 @@ TEST(InCluster, BracketsIpv6HostsAndPrefersAnExplicitServer) {
   EXPECT_EQ(joinHostPort("10.0.0.1", "6443"), "https://10.0.0.1:6443");
 }
 
-// §5 case 41: rotated token used within the period; at once after a 401; empty file keeps the old one.
+// watch edge case 41: rotated token used within the period; at once after a 401; empty file keeps the old
+// one.
 TEST(TokenSource, RereadsAtMostOncePerPeriodAndAtOnceAfterInvalidate) {
   TempDir dir;
   auto now = std::chrono::steady_clock::time_point{};

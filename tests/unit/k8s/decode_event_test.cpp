@@ -1,4 +1,4 @@
-// Watch event and Status decoding (k8s-watch.md §1.6, §1.7, §3.4).
+// Watch event and Status decoding (apimachinery pkg/apis/meta/v1 WatchEvent and Status).
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ TEST(DecodeEvent, ReadsAddedModifiedDeleted) {
   EXPECT_EQ(deleted.resourceVersion, "11");
 }
 
-// §5 case 9: a BOOKMARK's zero-valued body is never decoded as an object; only its RV is used.
+// watch edge case 9: a BOOKMARK's zero-valued body is never decoded as an object; only its RV is used.
 TEST(DecodeEvent, BookmarkYieldsOnlyTheResourceVersion) {
   const WatchEvent bookmark = decodeEvent(
       R"j({"type":"BOOKMARK","object":{"kind":"EndpointSlice","apiVersion":"discovery.k8s.io/v1",
@@ -42,7 +42,7 @@ TEST(DecodeEvent, BookmarkYieldsOnlyTheResourceVersion) {
   EXPECT_TRUE(end.initialEventsEnd);
 }
 
-// §5 case 14: ERROR 410 with reason Expired, and Gone from old servers.
+// watch edge case 14: ERROR 410 with reason Expired, and Gone from old servers.
 TEST(DecodeEvent, ErrorCarriesTheStatus) {
   const WatchEvent expired = decodeEvent(
       R"j({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
@@ -56,7 +56,7 @@ TEST(DecodeEvent, ErrorCarriesTheStatus) {
   EXPECT_TRUE(gone.status.isExpired());
 }
 
-// §5 case 17: 504 Timeout with cause ResourceVersionTooLarge and retryAfterSeconds.
+// watch edge case 17: 504 Timeout with cause ResourceVersionTooLarge and retryAfterSeconds.
 TEST(DecodeEvent, RecognisesTooLargeResourceVersion) {
   const Status status = decodeStatusBody(
       R"j({"kind":"Status","status":"Failure","message":"Timeout: Too large resource version: 9, current: 5",
@@ -68,14 +68,14 @@ TEST(DecodeEvent, RecognisesTooLargeResourceVersion) {
   EXPECT_FALSE(status.isExpired());
 }
 
-// §5 case 44: APF 429s have a plain-text body.
+// watch edge case 44: APF 429s have a plain-text body.
 TEST(DecodeEvent, PlainTextErrorBodiesBecomeAStatus) {
   const Status status = decodeStatusBody("Too many requests, please try again later.\n", 429);
   EXPECT_EQ(status.code, 429);
   EXPECT_EQ(status.message, "Too many requests, please try again later.");
 }
 
-// §5 case 8: an unknown event type is a protocol error.
+// watch edge case 8: an unknown event type is a protocol error.
 TEST(DecodeEvent, UnknownTypeIsAProtocolError) {
   EXPECT_THROW(decodeEvent(R"j({"type":"RESYNC","object":{}})j", ResourceKind::Service), ProtocolError);
   EXPECT_THROW(decodeEvent(R"j({"type":"ADDED"})j", ResourceKind::Service), ProtocolError);
@@ -90,7 +90,8 @@ TEST(DecodeEvent, AcceptsObjectBeforeType) {
   ASSERT_TRUE(event.object);
 }
 
-// Rule 5 / §5 case 7: a semantically malformed object in an event is rejected alone, the event still decodes.
+// Rule 5 / watch edge case 7: a semantically malformed object in an event is rejected alone, the event still
+// decodes.
 TEST(DecodeEvent, MalformedObjectIsRejectedNotThrown) {
   const WatchEvent event = decodeEvent(
       R"j({"type":"MODIFIED","object":{"metadata":{"name":"a","namespace":"n","resourceVersion":"4"},

@@ -1,4 +1,4 @@
-// Service decoding against fixture JSON (k8s-watch.md §3.1) and the §5 decoding edge cases.
+// Service decoding against fixture JSON (k8s.io/api core/v1/types.go) and the decoding watch edge cases.
 
 #include <gtest/gtest.h>
 
@@ -54,7 +54,7 @@ TEST(DecodeService, ReadsEveryFieldOfARealisticLoadBalancer) {
   EXPECT_EQ(svc.healthCheckNodePort, 32119);
   ASSERT_EQ(svc.loadBalancerSourceRanges.size(), 1U);
   EXPECT_EQ(svc.loadBalancerSourceRanges[0].toString(), "198.51.100.0/24");
-  // §5 case 39: ipMode VIP vs Proxy vs hostname-only ingress.
+  // watch edge case 39: ipMode VIP vs Proxy vs hostname-only ingress.
   ASSERT_EQ(svc.loadBalancerIngress.size(), 3U);
   EXPECT_EQ(svc.loadBalancerIngress[0].ip, ip("203.0.113.25"));
   EXPECT_FALSE(svc.loadBalancerIngress[0].proxyMode);
@@ -63,7 +63,7 @@ TEST(DecodeService, ReadsEveryFieldOfARealisticLoadBalancer) {
   EXPECT_EQ(svc.loadBalancerIngress[2].hostname, "web-1234.elb.example.com");
 }
 
-// §5 case 7: unknown fields and unknown enum values are ignored or treated conservatively.
+// watch edge case 7: unknown fields and unknown enum values are ignored or treated conservatively.
 TEST(DecodeService, IgnoresUnknownFieldsAndTreatsUnknownEnumsConservatively) {
   const core::Service svc =
       decodeService(R"({"metadata":{"name":"a","namespace":"n","futureField":{"x":[1,2]}},
@@ -79,7 +79,7 @@ TEST(DecodeService, IgnoresUnknownFieldsAndTreatsUnknownEnumsConservatively) {
   EXPECT_EQ(svc.ports[0].targetPort, (std::variant<std::uint16_t, std::string>{std::uint16_t{80}}));
 }
 
-// §5 case 10: creationTimestamp null vs absent, items without kind/apiVersion, empty items.
+// watch edge case 10: creationTimestamp null vs absent, items without kind/apiVersion, empty items.
 TEST(DecodeService, AcceptsNullTimestampsAndListItemsWithoutKind) {
   const ListResult list = decodeList(readFixture("service_list_page1.json"), ResourceKind::Service);
   EXPECT_EQ(list.resourceVersion, "501270");
@@ -89,10 +89,10 @@ TEST(DecodeService, AcceptsNullTimestampsAndListItemsWithoutKind) {
   EXPECT_EQ(list.rejected[0].meta.key().toString(), "shop/broken");
   EXPECT_NE(list.rejected[0].describe().find("10.96.0.999"), std::string::npos);
   const auto& v6 = std::get<core::Service>(list.items[1]);
-  EXPECT_EQ(v6.clusterIPs, std::vector{ip("fd00:10:96::5")});  // §5 case 37: single-stack IPv6
+  EXPECT_EQ(v6.clusterIPs, std::vector{ip("fd00:10:96::5")});  // watch edge case 37: single-stack IPv6
   EXPECT_EQ(v6.ports[0].targetPort, (std::variant<std::uint16_t, std::string>{std::uint16_t{8443}}));
-  EXPECT_TRUE(std::get<core::Service>(list.items[2]).headless);  // §5 case 38: headless
-  const auto& ext = std::get<core::Service>(list.items[3]);      // §5 case 38: ExternalName
+  EXPECT_TRUE(std::get<core::Service>(list.items[2]).headless);  // watch edge case 38: headless
+  const auto& ext = std::get<core::Service>(list.items[3]);      // watch edge case 38: ExternalName
   EXPECT_EQ(ext.type, core::ServiceType::ExternalName);
   EXPECT_TRUE(ext.clusterIPs.empty());
 

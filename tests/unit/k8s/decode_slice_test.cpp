@@ -1,4 +1,4 @@
-// EndpointSlice and Node decoding against fixture JSON (k8s-watch.md §3.2, §3.3).
+// EndpointSlice and Node decoding against fixture JSON (k8s.io/api discovery/v1 and core/v1 types.go).
 
 #include <gtest/gtest.h>
 
@@ -43,7 +43,7 @@ TEST(DecodeSlice, ReadsARealisticSlice) {
   EXPECT_EQ(first.hintNodes, std::vector<std::string>{"node-a"});
   EXPECT_EQ(slice.endpoints[1].conditions,
             (core::EndpointConditions{.ready = false, .serving = true, .terminating = true}));
-  // §5 case 36: an endpoint without hints is decoded as such (the core then ignores all hints).
+  // watch edge case 36: an endpoint without hints is decoded as such (the core then ignores all hints).
   EXPECT_FALSE(slice.endpoints[2].hasZoneHints);
   EXPECT_FALSE(slice.endpoints[2].hasNodeHints);
   ASSERT_EQ(slice.ports.size(), 2U);
@@ -53,7 +53,7 @@ TEST(DecodeSlice, ReadsARealisticSlice) {
             (core::EndpointPort{.name = "dns", .protocol = core::Protocol::Udp, .port = 5353}));
 }
 
-// §5 case 34: absent or null conditions default to ready/serving = true, terminating = false;
+// watch edge case 34: absent or null conditions default to ready/serving = true, terminating = false;
 // nil port name and nil port stay nil.
 TEST(DecodeSlice, AppliesNilSemanticsToConditionsAndPorts) {
   const auto slice =
@@ -75,7 +75,7 @@ TEST(DecodeSlice, AppliesNilSemanticsToConditionsAndPorts) {
   EXPECT_EQ(noConditions.endpoints[0].conditions, core::EndpointConditions{});
 }
 
-// §5 case 10 and 40: "endpoints": null and "ports": null (how the API writes an empty slice).
+// watch edge case 10 and 40: "endpoints": null and "ports": null (how the API writes an empty slice).
 TEST(DecodeSlice, AcceptsNullEndpointsAndPorts) {
   const auto slice =
       decodeAs<core::EndpointSlice>(readFixture("endpointslice_empty.json"), ResourceKind::EndpointSlice);
@@ -84,7 +84,7 @@ TEST(DecodeSlice, AcceptsNullEndpointsAndPorts) {
   EXPECT_TRUE(slice.ports.empty());
 }
 
-// §5 case 31: FQDN slices and slices without the service-name label decode (the cache ignores them).
+// watch edge case 31: FQDN slices and slices without the service-name label decode (the cache ignores them).
 TEST(DecodeSlice, KeepsFqdnSlicesWithoutParsingNamesAsAddresses) {
   const auto slice = decodeAs<core::EndpointSlice>(
       R"({"metadata":{"name":"f","namespace":"n"},"addressType":"FQDN","endpoints":[{"addresses":["db.example.com"]}]})",

@@ -1,4 +1,4 @@
-// Watch-body framing (k8s-watch.md §1.5, §5 cases 1-5).
+// Watch-body framing (watch edge cases 1-5).
 
 #include "k8s/json_stream.hpp"
 
@@ -17,7 +17,7 @@ std::vector<std::string> frame(JsonStreamFramer& framer, std::initializer_list<s
   return documents;
 }
 
-// §5 case 1: several events in one chunk.
+// watch edge case 1: several events in one chunk.
 TEST(JsonStreamFramer, SplitsSeveralEventsInOneChunk) {
   JsonStreamFramer framer;
   const auto docs = frame(framer, {"{\"a\":1}\n{\"b\":{\"c\":[1,2]}}\n{\"d\":\"}\"}\n"});
@@ -25,7 +25,7 @@ TEST(JsonStreamFramer, SplitsSeveralEventsInOneChunk) {
   EXPECT_FALSE(framer.hasPartial());
 }
 
-// §5 case 2: one event across many chunks, split inside a UTF-8 sequence and inside a string escape.
+// watch edge case 2: one event across many chunks, split inside a UTF-8 sequence and inside a string escape.
 TEST(JsonStreamFramer, JoinsAnEventSplitAcrossChunksEvenInsideEscapesAndUtf8) {
   const std::string event = "{\"type\":\"ADDED\",\"object\":{\"name\":\"caf\xC3\xA9 \\\"}\\\\\",\"n\":1}}";
   for (std::size_t cut = 1; cut < event.size(); ++cut) {
@@ -43,14 +43,14 @@ TEST(JsonStreamFramer, JoinsAnEventSplitAcrossChunksEvenInsideEscapesAndUtf8) {
   EXPECT_EQ(docs, std::vector<std::string>{event});
 }
 
-// §5 case 3: "\n", "\r\n" or nothing between events.
+// watch edge case 3: "\n", "\r\n" or nothing between events.
 TEST(JsonStreamFramer, AcceptsAnySeparator) {
   JsonStreamFramer framer;
   const auto docs = frame(framer, {"{\"a\":1}\r\n{\"b\":2}{\"c\":3}  \t\n{\"d\":4}"});
   EXPECT_EQ(docs.size(), 4U);
 }
 
-// §5 case 4: a partial event at the end stays buffered, never emitted.
+// watch edge case 4: a partial event at the end stays buffered, never emitted.
 TEST(JsonStreamFramer, KeepsAPartialEventBuffered) {
   JsonStreamFramer framer;
   const auto docs = frame(framer, {"{\"a\":1}\n{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"na"});
@@ -58,7 +58,7 @@ TEST(JsonStreamFramer, KeepsAPartialEventBuffered) {
   EXPECT_TRUE(framer.hasPartial());
 }
 
-// §5 case 5: no line-length limit for large events; a cap on absurd sizes.
+// watch edge case 5: no line-length limit for large events; a cap on absurd sizes.
 TEST(JsonStreamFramer, HandlesLargeEventsAndCapsAbsurdOnes) {
   std::string big = "{\"endpoints\":[";
   for (int i = 0; i < 20000; ++i) {

@@ -1,4 +1,4 @@
-# kipvsd at boot without an API server (DESIGN.md rule 3) on the real kernel: source = kubernetes with
+# kipvsd at boot without an API server (rule 3, daemon/README.md) on the real kernel: source = kubernetes with
 # the API server unreachable (a closed port on 127.0.0.1). A corrupt last-known-good file is refused
 # and nothing is programmed; a good one (dual-stack: an IPv4 and an IPv6 Service) is programmed after
 # restore-after, IPv6 forwarding is turned on for the IPv6 Service, and traffic reaches the pods.
