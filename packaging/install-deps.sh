@@ -17,6 +17,8 @@ packages=(
   dbus dbus-bin systemd libglib2.0-bin openssl iproute2 nftables
   # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest
   qemu-system-x86 busybox-static kmod cpio ipvsadm procps conntrack
+  # benchmarks (tests/bench): kube-proxy's iptables rules for bench-datapath, its plot
+  iptables gnuplot-nox
   # packaging
   dpkg-dev fakeroot rpm lintian rpmlint
 )

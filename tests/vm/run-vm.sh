@@ -45,7 +45,10 @@ chmod +x "$stage/init"
 # The modules the tests need, with their dependencies, as modprobe resolves them.
 modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed
          ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh dummy veth nf_conntrack nf_conntrack_netlink nf_nat nf_tables
-         nft_masq nft_chain_nat nft_ct nft_nat nft_fib_inet nft_reject_inet nf_defrag_ipv6 sctp crc32c_generic)
+         nft_masq nft_chain_nat nft_ct nft_nat nft_fib_inet nft_reject_inet nft_numgen nf_defrag_ipv6 sctp
+         crc32c_generic
+         # iptables-nft (kube-proxy's iptables rules in bench-datapath): its xtables matches and targets
+         nft_compat xt_comment xt_statistic xt_mark xt_addrtype xt_nat xt_tcpudp xt_conntrack xt_MASQUERADE)
 # One module per line, with its parameters: no dummy0 appears by itself.
 printf '%s\n' "${modules[@]}" | sed 's/^dummy$/dummy numdummies=0/' > "$stage/etc/kipvs-modules"
 stage_modules "$kroot" "$version" "$stage" "${modules[@]}"
