@@ -124,8 +124,13 @@ void ApiClient::abort() {
   }
 }
 
-HttpResponse ApiClient::get(const std::string& target, const RequestOptions& options,
-                            const std::function<bool(std::string_view)>& onBody) {
+void ApiClient::credentialsRejected() {
+  if (tokens_) {
+    tokens_->invalidate();
+  }
+}
+
+HttpResponse ApiClient::get(const std::string& target, const RequestOptions& options, const OnBody& onBody) {
   if (aborted_) {
     throw TransportError("aborted");
   }

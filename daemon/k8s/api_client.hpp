@@ -7,55 +7,26 @@
 #include <Poco/Net/Context.h>
 
 #include <atomic>
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 
 #include "k8s/config.hpp"
+#include "k8s/http_transport.hpp"
 
 namespace kipvs::k8s {
 
-// Connect, TLS, read or timeout failure: nothing the server said.
-class TransportError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct HttpResponse {
-  int status = 0;
-  std::string contentType;
-  std::optional<int> retryAfterSeconds;
-  std::string body;       // non-2xx responses (capped)
-  bool complete = false;  // a 2xx body was read to its end (not aborted, not cut)
-};
-
-struct RequestOptions {
-  std::chrono::milliseconds connectTimeout{30000};
-  std::chrono::milliseconds idleTimeout{60000};  // longest silence while reading
-  bool acceptGzip = true;
-};
-
-class ApiClient {
+class ApiClient final : public HttpTransport {
  public:
   ApiClient(ClusterConfig config, std::shared_ptr<TokenSource> tokens);
-  ~ApiClient();
+  ~ApiClient() override;
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
-  // GET `target` (path + query). A 2xx body goes to onBody piece by piece as it arrives (return false
-  // to stop reading). Throws TransportError.
-  HttpResponse get(const std::string& target, const RequestOptions& options,
-                   const std::function<bool(std::string_view)>& onBody);
-  // From another thread: ends the request in flight (its get() returns or throws) and every later one.
-  void abort();
-  void reset() { aborted_ = false; }
+  HttpResponse get(const std::string& target, const RequestOptions& options, const OnBody& onBody) override;
+  void abort() override;
+  void credentialsRejected() override;
 
-  TokenSource* tokens() const { return tokens_.get(); }
   const ClusterConfig& config() const { return config_; }
 
  private:

@@ -95,7 +95,7 @@ ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
     RequestOptions request;
     request.idleTimeout = std::chrono::seconds(timeoutSeconds) + options_.idleMargin;
     request.acceptGzip = false;
-    response = client_.get(target, request, [&](std::string_view bytes) {
+    response = transport_.get(target, request, [&](std::string_view bytes) {
       framer.feed(bytes, onDocument);
       return !streamFailure && !stopped_;
     });

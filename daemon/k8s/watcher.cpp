@@ -47,9 +47,9 @@ std::string_view collectionPath(ResourceKind kind) {
   return "/api/v1/nodes";
 }
 
-ResourceWatcher::ResourceWatcher(ApiClient& client, ResourceKind kind, WatcherOptions options, Timing& timing,
-                                 Post post)
-    : client_(client),
+ResourceWatcher::ResourceWatcher(HttpTransport& transport, ResourceKind kind, WatcherOptions options,
+                                 Timing& timing, Post post)
+    : transport_(transport),
       kind_(kind),
       options_(std::move(options)),
       timing_(timing),
@@ -59,7 +59,7 @@ ResourceWatcher::ResourceWatcher(ApiClient& client, ResourceKind kind, WatcherOp
 void ResourceWatcher::stop() {
   stopped_ = true;
   timing_.interrupt();
-  client_.abort();
+  transport_.abort();
 }
 
 std::string ResourceWatcher::resourceVersion() const {
@@ -123,8 +123,8 @@ ResourceWatcher::Failure ResourceWatcher::classify(const HttpResponse& response)
   } else if (response.status == 401 || response.status == 403) {
     f.outcome = Outcome::Relist;
     f.reason = FailureReason::Unauthorized;
-    if (response.status == 401 && client_.tokens() != nullptr) {
-      client_.tokens()->invalidate();  // read a rotated token at once (client-go token_source.go)
+    if (response.status == 401) {
+      transport_.credentialsRejected();  // read a rotated token at once (client-go token_source.go)
     }
   } else if (response.status >= 500) {
     f.outcome = Outcome::Retry;
@@ -154,7 +154,7 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
     try {
       RequestOptions request;
       request.idleTimeout = options_.listIdleTimeout;
-      response = client_.get(target, request, [&](std::string_view bytes) {
+      response = transport_.get(target, request, [&](std::string_view bytes) {
         body.append(bytes);
         return !stopped_.load();
       });

@@ -15,8 +15,8 @@
 #include <optional>
 #include <string>
 
-#include "k8s/api_client.hpp"
 #include "k8s/decode.hpp"
+#include "k8s/http_transport.hpp"
 #include "k8s/subscription.hpp"
 #include "k8s/timing.hpp"
 
@@ -59,7 +59,8 @@ std::string_view collectionPath(ResourceKind kind);
 class ResourceWatcher {
  public:
   using Post = std::function<void(SourceEvent&&)>;
-  ResourceWatcher(ApiClient& client, ResourceKind kind, WatcherOptions options, Timing& timing, Post post);
+  ResourceWatcher(HttpTransport& transport, ResourceKind kind, WatcherOptions options, Timing& timing,
+                  Post post);
 
   void run();   // until stop()
   void stop();  // any thread
@@ -97,7 +98,7 @@ class ResourceWatcher {
   void setResourceVersion(const std::string& rv);
   bool accepted(const core::ObjectMeta& meta) const { return !options_.accept || options_.accept(meta); }
 
-  ApiClient& client_;
+  HttpTransport& transport_;
   ResourceKind kind_;
   WatcherOptions options_;
   Timing& timing_;
