@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
   try {
     return kipvs::app::runKipvsd(*config, [&cli] { return loadConfig(cli); });
   } catch (const std::exception& error) {
+    // Setting up failed (no IPVS in the kernel, no netlink permission, no bus): say so to systemd.
     kipvs::log::error(std::string("fatal: ") + error.what());
+    kipvs::app::notify::status(std::string("failed: ") + error.what());
     return 1;
   }
 }

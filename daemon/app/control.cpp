@@ -180,7 +180,7 @@ core::AgentStatus agentStatusOf(const Daemon& daemon) {
     // Serving the last-known-good state (connected or not), or the last synced one with the API gone.
     agent.syncState = core::SyncState::Stale;
   } else if (!status.ready) {
-    agent.syncState = core::SyncState::Starting;
+    agent.syncState = status.lastSyncOk ? core::SyncState::Starting : core::SyncState::Degraded;
   } else if (!status.lastSyncOk) {
     agent.syncState = core::SyncState::Degraded;
   } else {

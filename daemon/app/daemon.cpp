@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/callback_edge.hpp"
 #include "core/firewall_derive.hpp"
 #include "core/log.hpp"
 
@@ -46,19 +47,22 @@ bool hasIpv6Service(const core::DesiredState& desired) {
 
 }  // namespace
 
-Daemon::Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock)
+Daemon::Daemon(Config config, Timers& timers, HostPorts ports, const core::Clock& clock)
     : config_(std::move(config)),
-      loop_(loop),
+      timers_(timers),
       ports_(std::move(ports)),
       clock_(clock),
       pacer_(std::make_unique<core::SyncPacer>(clock_, config_.minSyncPeriod, config_.syncPeriod)),
       subscription_(std::make_unique<k8s::ClusterSubscription>(*this, requiredResources(config_))),
-      syncTimer_(loop_.makeTimer([this] { runDue(); })),
-      reapTimer_(loop_.makeTimer([this] { afterSync(reconciler_->reapTerminating(), {}, false); })),
-      restoreTimer_(loop_.makeTimer([this] { restore(); })) {
+      syncTimer_(timers_.makeTimer([this] { runDue(); })),
+      reapTimer_(timers_.makeTimer([this] {
+        attempt("reaping terminating real servers",
+                [this] { afterSync(reconciler_->reapTerminating(), {}, false); });
+      })),
+      restoreTimer_(timers_.makeTimer([this] { restore(); })) {
   if (ports_.lastKnownGood != nullptr && config_.source == SourceKind::Kubernetes) {
     keeper_ = std::make_unique<LastKnownGoodKeeper>(
-        *ports_.lastKnownGood, lastKnownGoodPath(config_).string(), config_.nodeName, loop_, clock_,
+        *ports_.lastKnownGood, lastKnownGoodPath(config_).string(), config_.nodeName, timers_, clock_,
         kSaveInterval, [this]() -> const core::ClusterSnapshot& { return snapshot(); });
   }
   node_ = buildNodeContext();
@@ -117,7 +121,8 @@ std::string Daemon::statusLine() const {
            (status_.connected ? "; the API server has not synced yet" : "; API server unreachable");
   }
   if (!status_.ready) {
-    return "waiting for the first complete snapshot from the source";
+    return status_.lastSyncOk ? "waiting for the first complete snapshot from the source"
+                              : "degraded: the first sync failed; " + status_.lastError;
   }
   const auto count = std::to_string(reconciler_->desired().services.size()) + " virtual services";
   if (config_.source == SourceKind::Kubernetes && !status_.connected) {
@@ -130,8 +135,8 @@ std::string Daemon::statusLine() const {
 }
 
 void Daemon::publishStatusLine() {
-  if (!status_.ready) {
-    return;  // READY=1 carries the first line
+  if (!status_.ready && status_.lastSyncOk) {
+    return;  // READY=1 carries the first line (a failure before it is told at once)
   }
   auto line = statusLine();
   if (line != lastStatusLine_) {
@@ -253,20 +258,45 @@ void Daemon::schedule() {
 void Daemon::runDue() {
   const auto batch = pacer_->takeDue();
   if (!batch.empty()) {
-    const auto started = std::chrono::steady_clock::now();
-    core::ReconcileReport report;
-    if (batch.full) {
-      refreshNode();
-      report = reconciler_->fullSync(activeSnapshot());
-    } else {
-      report = reconciler_->syncServices(activeSnapshot(), batch.services);
-    }
-    const auto reconciled = duration_cast<microseconds>(std::chrono::steady_clock::now() - started);
-    afterSync(report, reconciled, batch.full);
-    logSync(batch.full, report, reconciled,
-            duration_cast<microseconds>(std::chrono::steady_clock::now() - started));
+    attempt(batch.full ? "full sync" : "incremental sync", [&] {
+      const auto started = std::chrono::steady_clock::now();
+      core::ReconcileReport report;
+      if (batch.full) {
+        refreshNode();
+        report = reconciler_->fullSync(activeSnapshot());
+      } else {
+        report = reconciler_->syncServices(activeSnapshot(), batch.services);
+      }
+      const auto reconciled = duration_cast<microseconds>(std::chrono::steady_clock::now() - started);
+      afterSync(report, reconciled, batch.full);
+      logSync(batch.full, report, reconciled,
+              duration_cast<microseconds>(std::chrono::steady_clock::now() - started));
+    });
   }
   schedule();
+}
+
+bool Daemon::attempt(const char* what, const std::function<void()>& step) {
+  try {
+    step();
+    pacer_->syncSucceeded();
+    return true;
+  } catch (const core::FatalError&) {
+    throw;  // the loop's edge stops kipvsd with its exit code
+  } catch (const std::exception& error) {
+    const auto retry = pacer_->retryDelay();
+    pacer_->syncFailed();
+    ++status_.failedSyncs;
+    status_.lastSyncOk = false;
+    status_.lastError = std::string(what) + " failed: " + error.what();
+    log::error(status_.lastError + "; retrying a full sync in " + std::to_string(retry.count()) + " ms",
+               {{"KIPVS_SYNC_FAILURES", std::to_string(status_.failedSyncs)}});
+    if (observer_ != nullptr) {
+      observer_->statusChanged();
+    }
+    publishStatusLine();
+    return false;
+  }
 }
 
 void Daemon::logSync(bool full, const core::ReconcileReport& report, microseconds reconciled,

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "app/config.hpp"
-#include "app/event_loop.hpp"
 #include "app/last_known_good_keeper.hpp"
+#include "app/timers.hpp"
 #include "core/firewall_deriver.hpp"
 #include "core/ports.hpp"
 #include "core/reconciler.hpp"
@@ -57,11 +57,12 @@ struct DaemonStatus {
   std::string lastError;
   std::uint64_t lastSyncUsec = 0;  // CLOCK_REALTIME of the last applied sync
   std::uint64_t syncs = 0;
+  std::uint64_t failedSyncs = 0;  // attempts that threw before they were applied (retried with backoff)
 };
 
 class Daemon final : public k8s::SubscriptionCallbacks {
  public:
-  Daemon(Config config, EventLoop& loop, HostPorts ports, const core::Clock& clock);
+  Daemon(Config config, Timers& timers, HostPorts ports, const core::Clock& clock);
   ~Daemon() override;
 
   // Adopts the kernel's state (writes nothing) and waits for the source's first complete snapshot; with
@@ -105,6 +106,9 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   core::NodeContext buildNodeContext() const;
   void schedule();
   void runDue();
+  // Runs one sync step; what it throws (a port failing as a whole) makes the state degraded and the
+  // pacer retry a full sync with backoff. Returns whether it ran through.
+  bool attempt(const char* what, const std::function<void()>& step);
   // `full`: after a full sync (else the report's touched keys say what changed).
   void afterSync(const core::ReconcileReport& report, std::chrono::microseconds duration, bool full);
   // Brings the firewall to the desired state: whole after a full sync or a failure, by element changes
@@ -118,7 +122,7 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   void publishStatusLine();
 
   Config config_;
-  EventLoop& loop_;
+  Timers& timers_;
   HostPorts ports_;
   const core::Clock& clock_;
   core::Drains drains_;
@@ -126,9 +130,9 @@ class Daemon final : public k8s::SubscriptionCallbacks {
   std::unique_ptr<core::Reconciler> reconciler_;
   std::unique_ptr<core::SyncPacer> pacer_;
   std::unique_ptr<k8s::ClusterSubscription> subscription_;
-  std::unique_ptr<EventLoop::Timer> syncTimer_;
-  std::unique_ptr<EventLoop::Timer> reapTimer_;
-  std::unique_ptr<EventLoop::Timer> restoreTimer_;
+  std::unique_ptr<Timer> syncTimer_;
+  std::unique_ptr<Timer> reapTimer_;
+  std::unique_ptr<Timer> restoreTimer_;
   std::unique_ptr<LastKnownGoodKeeper> keeper_;
   std::optional<RestoredState> restored_;  // until the source's first complete snapshot
   std::string restoredDescription_;

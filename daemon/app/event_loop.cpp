@@ -33,23 +33,44 @@ EventLoop::EventLoop() {
   if (postFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "create the event loop's eventfd");
   }
+  // drainPosted guards each posted callback itself: one failing does not drop the rest of the batch.
   watchReadable(postFd_, [this] { drainPosted(); });
 }
 
+struct EventLoop::Handler {
+  EventLoop* loop = nullptr;
+  core::Edge edge = core::Edge::FileDescriptor;
+  const char* context = "";
+  Callback callback;
+  sd_event_source* source = nullptr;
+};
+
 struct EventLoop::Pollable {
+  EventLoop* loop = nullptr;
   std::function<PollWish()> prepare;
   Callback dispatch;
   sd_event_source* io = nullptr;
   sd_event_source* timer = nullptr;
 };
 
+void EventLoop::guard(core::Edge edge, const char* context, const Callback& callback) noexcept {
+  const auto failure = core::catchAtEdge(edge, context, callback);
+  if (failure && failure->fatalExitCode && !fatalError_) {
+    try {
+      fatalError_ = failure->message;
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the exit code below still says it
+    }
+    sd_event_exit(event_, *failure->fatalExitCode);
+  }
+}
+
 EventLoop::~EventLoop() {
   for (auto& pollable : pollables_) {
     sd_event_source_disable_unref(pollable->io);
     sd_event_source_disable_unref(pollable->timer);
   }
-  for (auto& [source, callback] : handlers_) {
-    sd_event_source_disable_unref(source);
+  for (auto& handler : handlers_) {
+    sd_event_source_disable_unref(handler.source);
   }
   if (postFd_ >= 0) {
     close(postFd_);
@@ -62,31 +83,41 @@ void EventLoop::onSignal(int signal, Callback callback) {
   sigemptyset(&mask);
   sigaddset(&mask, signal);
   check(pthread_sigmask(SIG_BLOCK, &mask, nullptr) == 0 ? 0 : -errno, "block a signal");
-  auto& handler = handlers_.emplace_back(nullptr, std::move(callback));
-  check(sd_event_add_signal(event_, &handler.first, signal, &EventLoop::dispatchSignal, &handler.second),
+  auto& handler = handlers_.emplace_back(Handler{.loop = this,
+                                                 .edge = core::Edge::Signal,
+                                                 .context = "handling a signal",
+                                                 .callback = std::move(callback),
+                                                 .source = nullptr});
+  check(sd_event_add_signal(event_, &handler.source, signal, &EventLoop::dispatchSignal, &handler),
         "watch a signal");
 }
 
 int EventLoop::dispatchSignal(sd_event_source* /*source*/, const struct signalfd_siginfo* /*info*/,
                               void* self) {
-  (*static_cast<Callback*>(self))();
+  auto& handler = *static_cast<Handler*>(self);
+  handler.loop->guard(handler.edge, handler.context, handler.callback);
   return 0;
 }
 
 void EventLoop::watchReadable(int fd, Callback callback) {
-  auto& handler = handlers_.emplace_back(nullptr, std::move(callback));
-  check(sd_event_add_io(event_, &handler.first, fd, EPOLLIN, &EventLoop::dispatchIo, &handler.second),
+  auto& handler = handlers_.emplace_back(Handler{.loop = this,
+                                                 .edge = core::Edge::FileDescriptor,
+                                                 .context = "handling a readable file descriptor",
+                                                 .callback = std::move(callback),
+                                                 .source = nullptr});
+  check(sd_event_add_io(event_, &handler.source, fd, EPOLLIN, &EventLoop::dispatchIo, &handler),
         "watch a file descriptor");
 }
 
 int EventLoop::dispatchIo(sd_event_source* /*source*/, int /*fd*/, std::uint32_t /*revents*/, void* self) {
-  (*static_cast<Callback*>(self))();
+  auto& handler = *static_cast<Handler*>(self);
+  handler.loop->guard(handler.edge, handler.context, handler.callback);
   return 0;
 }
 
 void EventLoop::watchPollable(int fd, std::function<PollWish()> prepare, Callback dispatch) {
-  auto& pollable =
-      *pollables_.emplace_back(std::make_unique<Pollable>(Pollable{std::move(prepare), std::move(dispatch)}));
+  auto& pollable = *pollables_.emplace_back(std::make_unique<Pollable>(
+      Pollable{.loop = this, .prepare = std::move(prepare), .dispatch = std::move(dispatch)}));
   check(sd_event_add_io(event_, &pollable.io, fd, EPOLLIN, &EventLoop::dispatchPollableIo, &pollable),
         "watch a connection");
   check(sd_event_source_set_prepare(pollable.io, &EventLoop::preparePollable), "watch a connection");
@@ -98,7 +129,9 @@ void EventLoop::watchPollable(int fd, std::function<PollWish()> prepare, Callbac
 
 int EventLoop::preparePollable(sd_event_source* source, void* self) {
   auto& pollable = *static_cast<Pollable*>(self);
-  const auto wish = pollable.prepare();
+  PollWish wish{.events = POLLIN, .timeoutMs = -1};
+  pollable.loop->guard(core::Edge::Bus, "asking the bus connection what to wait for",
+                       [&] { wish = pollable.prepare(); });
   std::uint32_t events = 0;
   if ((wish.events & POLLIN) != 0) {
     events |= EPOLLIN;
@@ -111,8 +144,9 @@ int EventLoop::preparePollable(sd_event_source* source, void* self) {
     sd_event_source_set_enabled(pollable.timer, SD_EVENT_OFF);
   } else {
     sd_event* event = sd_event_source_get_event(source);
-    sd_event_source_set_time(pollable.timer,
-                             nowUsec(event) + static_cast<std::uint64_t>(wish.timeoutMs) * 1000);
+    std::uint64_t now = 0;
+    sd_event_now(event, CLOCK_MONOTONIC, &now);
+    sd_event_source_set_time(pollable.timer, now + static_cast<std::uint64_t>(wish.timeoutMs) * 1000);
     sd_event_source_set_enabled(pollable.timer, SD_EVENT_ONESHOT);
   }
   return 0;
@@ -120,12 +154,14 @@ int EventLoop::preparePollable(sd_event_source* source, void* self) {
 
 int EventLoop::dispatchPollableIo(sd_event_source* /*source*/, int /*fd*/, std::uint32_t /*revents*/,
                                   void* self) {
-  static_cast<Pollable*>(self)->dispatch();
+  auto& pollable = *static_cast<Pollable*>(self);
+  pollable.loop->guard(core::Edge::Bus, "dispatching the bus connection", pollable.dispatch);
   return 0;
 }
 
 int EventLoop::dispatchPollableTimer(sd_event_source* /*source*/, std::uint64_t /*usec*/, void* self) {
-  static_cast<Pollable*>(self)->dispatch();
+  auto& pollable = *static_cast<Pollable*>(self);
+  pollable.loop->guard(core::Edge::Bus, "dispatching the bus connection (timeout)", pollable.dispatch);
   return 0;
 }
 
@@ -147,7 +183,7 @@ void EventLoop::drainPosted() {
     batch.swap(posted_);
   }
   for (auto& callback : batch) {
-    callback();
+    guard(core::Edge::Posted, "running work posted to the main loop", callback);
   }
 }
 
@@ -171,45 +207,49 @@ void EventLoop::exit(int code) {
   sd_event_exit(event_, code);
 }
 
-std::unique_ptr<EventLoop::Timer> EventLoop::makeTimer(Callback callback) {
-  return std::unique_ptr<Timer>(new Timer(*this, std::move(callback)));
-}
-
-EventLoop::Timer::Timer(EventLoop& loop, Callback callback) : loop_(loop), callback_(std::move(callback)) {
-  check(sd_event_add_time(loop_.event_, &source_, CLOCK_MONOTONIC, UINT64_MAX, 1000, &Timer::dispatch, this),
-        "create a timer");
-  check(sd_event_source_set_enabled(source_, SD_EVENT_OFF), "create a timer");
-}
-
-EventLoop::Timer::~Timer() {
-  sd_event_source_disable_unref(source_);
-}
-
-void EventLoop::Timer::armIn(std::chrono::milliseconds delay) {
-  const auto deadline = nowUsec(loop_.event_) + static_cast<std::uint64_t>(delay.count()) * 1000;
-  check(sd_event_source_set_time(source_, deadline), "arm a timer");
-  check(sd_event_source_set_enabled(source_, SD_EVENT_ONESHOT), "arm a timer");
-}
-
-void EventLoop::Timer::armIfIdle(std::chrono::milliseconds delay) {
-  if (!armed()) {
-    armIn(delay);
+// A one-shot sd-event timer (CLOCK_MONOTONIC, 1 ms accuracy) that can be re-armed.
+class EventLoop::SdEventTimer final : public Timer {
+ public:
+  SdEventTimer(EventLoop& loop, Callback callback) : loop_(loop), callback_(std::move(callback)) {
+    check(sd_event_add_time(loop_.event_, &source_, CLOCK_MONOTONIC, UINT64_MAX, 1000,
+                            &SdEventTimer::dispatch, this),
+          "create a timer");
+    check(sd_event_source_set_enabled(source_, SD_EVENT_OFF), "create a timer");
   }
-}
+  SdEventTimer(const SdEventTimer&) = delete;
+  SdEventTimer& operator=(const SdEventTimer&) = delete;
+  ~SdEventTimer() override { sd_event_source_disable_unref(source_); }
 
-void EventLoop::Timer::cancel() {
-  sd_event_source_set_enabled(source_, SD_EVENT_OFF);
-}
+  void armIn(std::chrono::milliseconds delay) override {
+    const auto deadline = nowUsec(loop_.event_) + static_cast<std::uint64_t>(delay.count()) * 1000;
+    check(sd_event_source_set_time(source_, deadline), "arm a timer");
+    check(sd_event_source_set_enabled(source_, SD_EVENT_ONESHOT), "arm a timer");
+  }
+  void armIfIdle(std::chrono::milliseconds delay) override {
+    if (!armed()) {
+      armIn(delay);
+    }
+  }
+  void cancel() override { sd_event_source_set_enabled(source_, SD_EVENT_OFF); }
+  bool armed() const override {
+    int enabled = SD_EVENT_OFF;
+    sd_event_source_get_enabled(source_, &enabled);
+    return enabled != SD_EVENT_OFF;
+  }
 
-bool EventLoop::Timer::armed() const {
-  int enabled = SD_EVENT_OFF;
-  sd_event_source_get_enabled(source_, &enabled);
-  return enabled != SD_EVENT_OFF;
-}
+ private:
+  static int dispatch(sd_event_source* /*source*/, std::uint64_t /*usec*/, void* self) {
+    auto& timer = *static_cast<SdEventTimer*>(self);
+    timer.loop_.guard(core::Edge::Timer, "running a timer", timer.callback_);
+    return 0;
+  }
+  EventLoop& loop_;
+  Callback callback_;
+  sd_event_source* source_ = nullptr;
+};
 
-int EventLoop::Timer::dispatch(sd_event_source* /*source*/, std::uint64_t /*usec*/, void* self) {
-  static_cast<Timer*>(self)->callback_();
-  return 0;
+std::unique_ptr<Timer> EventLoop::makeTimer(Callback callback) {
+  return std::make_unique<SdEventTimer>(*this, std::move(callback));
 }
 
 }  // namespace kipvs::app

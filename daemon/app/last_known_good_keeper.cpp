@@ -23,7 +23,7 @@ std::string rfc3339Now() {
 }
 
 LastKnownGoodKeeper::LastKnownGoodKeeper(core::StateStore& store, std::string path, std::string nodeName,
-                                         EventLoop& loop, const core::Clock& clock,
+                                         Timers& timers, const core::Clock& clock,
                                          std::chrono::milliseconds minInterval, Current current)
     : store_(store),
       path_(std::move(path)),
@@ -32,7 +32,7 @@ LastKnownGoodKeeper::LastKnownGoodKeeper(core::StateStore& store, std::string pa
       minInterval_(minInterval),
       interval_(minInterval),
       current_(std::move(current)),
-      timer_(loop.makeTimer([this] { save(); })) {}
+      timer_(timers.makeTimer([this] { save(); })) {}
 
 void LastKnownGoodKeeper::changed() {
   dirty_ = true;

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "app/event_loop.hpp"
+#include "app/timers.hpp"
 #include "core/cluster.hpp"
 #include "core/ports.hpp"
 
@@ -27,7 +27,7 @@ class LastKnownGoodKeeper {
  public:
   using Current = std::function<const core::ClusterSnapshot&()>;
 
-  LastKnownGoodKeeper(core::StateStore& store, std::string path, std::string nodeName, EventLoop& loop,
+  LastKnownGoodKeeper(core::StateStore& store, std::string path, std::string nodeName, Timers& timers,
                       const core::Clock& clock, std::chrono::milliseconds minInterval, Current current);
 
   void changed();  // the source's snapshot changed (or was first complete)
@@ -48,7 +48,7 @@ class LastKnownGoodKeeper {
   std::chrono::milliseconds minInterval_;
   std::chrono::milliseconds interval_;  // minInterval_, or longer when saves are slow
   Current current_;
-  std::unique_ptr<EventLoop::Timer> timer_;
+  std::unique_ptr<Timer> timer_;
   std::optional<core::Clock::TimePoint> lastSave_;
   bool dirty_ = false;
   std::uint64_t saves_ = 0;

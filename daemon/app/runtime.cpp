@@ -211,6 +211,12 @@ int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloa
   const int result = loop.run();
   source.stop();
   daemon.stop();
+  if (const auto& fatal = loop.fatalError()) {
+    notify::status("failed: " + *fatal + "; the kernel stays as programmed");
+    log::error("kipvsd stopped on an unrecoverable error (exit code " + std::to_string(result) +
+               "): " + *fatal + "; IPVS, kipvs0 and the firewall stay as programmed");
+    return result;
+  }
   log::notice("kipvsd stopped; IPVS, kipvs0 and the firewall stay as programmed");
   return result;
 }

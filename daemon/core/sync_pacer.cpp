@@ -6,7 +6,8 @@
 namespace kipvs::core {
 
 Clock::TimePoint SyncPacer::earliestRun() const {
-  return lastRun_ ? *lastRun_ + minSyncPeriod_ : Clock::TimePoint::min();
+  const auto paced = lastRun_ ? *lastRun_ + minSyncPeriod_ : Clock::TimePoint::min();
+  return retryAt_ ? std::max(paced, *retryAt_) : paced;
 }
 
 Clock::TimePoint SyncPacer::nextDue() const {
@@ -35,6 +36,17 @@ SyncPacer::Batch SyncPacer::takeDue() {
   }
   lastRun_ = now;
   return {.full = false, .services = std::exchange(pending_, {})};
+}
+
+void SyncPacer::syncFailed() {
+  fullPending_ = true;  // what failed may have been half-applied: re-read and repair everything
+  retryAt_ = clock_.now() + retryDelay_;
+  retryDelay_ = std::min(retryDelay_ * 2, kLastRetry);
+}
+
+void SyncPacer::syncSucceeded() {
+  retryAt_.reset();
+  retryDelay_ = kFirstRetry;
 }
 
 }  // namespace kipvs::core

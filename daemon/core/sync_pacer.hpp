@@ -33,6 +33,16 @@ class SyncPacer {
   // What is due now, marked as run; empty when nothing is due yet.
   Batch takeDue();
 
+  // The batch just taken threw before it was applied (a port failed as a whole, e.g. the IPVS listing):
+  // a full sync is due again after a backoff that starts at kFirstRetry and doubles up to kLastRetry.
+  void syncFailed();
+  // A batch was applied: the backoff starts over.
+  void syncSucceeded();
+  std::chrono::milliseconds retryDelay() const { return retryDelay_; }  // the backoff the next failure waits
+
+  static constexpr std::chrono::milliseconds kFirstRetry{1000};
+  static constexpr std::chrono::milliseconds kLastRetry{30'000};
+
  private:
   Clock::TimePoint earliestRun() const;
 
@@ -43,6 +53,8 @@ class SyncPacer {
   bool fullPending_ = false;
   std::optional<Clock::TimePoint> lastRun_;
   std::optional<Clock::TimePoint> lastFull_;
+  std::optional<Clock::TimePoint> retryAt_;  // after a failure, nothing runs before this
+  std::chrono::milliseconds retryDelay_ = kFirstRetry;
 };
 
 }  // namespace kipvs::core

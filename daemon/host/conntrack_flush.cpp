@@ -9,7 +9,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <vector>
+
+#include "core/callback_edge.hpp"
 
 namespace kipvs::host {
 namespace {
@@ -26,6 +30,7 @@ struct DumpState {
   std::span<const ConntrackFilter> filters;
   std::vector<CtPtr> matched;
   int parseError = 0;
+  std::optional<core::EdgeFailure> failed;  // what onEntry caught (libnl is C: nothing may cross it)
 };
 
 std::optional<ConntrackTuple> tupleOf(const nfnl_ct* ct) {
@@ -48,10 +53,12 @@ int onEntry(nl_msg* msg, void* arg) {
     return NL_STOP;
   }
   CtPtr ct(raw);
-  if (const auto tuple = tupleOf(ct.get()); tuple && matchesAny(state.filters, *tuple)) {
-    state.matched.push_back(std::move(ct));
-  }
-  return NL_OK;
+  state.failed = core::catchAtEdge(core::Edge::Netlink, "conntrack: keeping a dumped entry", [&] {
+    if (const auto tuple = tupleOf(ct.get()); tuple && matchesAny(state.filters, *tuple)) {
+      state.matched.push_back(std::move(ct));
+    }
+  });
+  return state.failed ? NL_STOP : NL_OK;
 }
 
 }  // namespace
@@ -74,7 +81,7 @@ std::size_t NetlinkConntrack::flush(std::span<const ConntrackFilter> filters) {
     return 0;
   }
   // Stream the dump and keep only the matches: memory follows the matches, not the table size.
-  DumpState state{.filters = filters, .matched = {}, .parseError = 0};
+  DumpState state{.filters = filters, .matched = {}, .parseError = 0, .failed = std::nullopt};
   if (const int err = nl_socket_modify_cb(sock_.get(), NL_CB_VALID, NL_CB_CUSTOM, onEntry, &state); err < 0) {
     throwNl(err, "conntrack: installing the dump callback");
   }
@@ -83,6 +90,9 @@ std::size_t NetlinkConntrack::flush(std::span<const ConntrackFilter> filters) {
   }
   const int received = nl_recvmsgs_default(sock_.get());
   nl_socket_modify_cb(sock_.get(), NL_CB_VALID, NL_CB_DEFAULT, nullptr, nullptr);
+  if (state.failed) {
+    throw std::runtime_error(state.failed->message);  // back in C++: the caller's policy applies
+  }
   if (state.parseError < 0) {
     throwNl(state.parseError, "conntrack: parsing a dumped entry");
   }

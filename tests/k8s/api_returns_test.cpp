@@ -7,6 +7,7 @@
 #include "../unit/core/fakes.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
+#include "app/event_loop.hpp"
 #include "harness.hpp"
 #include "k8s/last_known_good.hpp"
 #include "test_pki.hpp"

@@ -9,6 +9,7 @@
 #include "app/control.hpp"
 #include "app/daemon.hpp"
 #include "k8s/last_known_good.hpp"
+#include "manual_timers.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -59,7 +60,7 @@ class DaemonRestoreTest : public ::testing::Test {
 
   void makeDaemon() {
     daemon_ = std::make_unique<Daemon>(
-        config_, loop_,
+        config_, timers_,
         HostPorts{.ipvs = ipvs_,
                   .addresses = addresses_,
                   .conntrack = conntrack_,
@@ -69,7 +70,7 @@ class DaemonRestoreTest : public ::testing::Test {
                   .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
                   .lastKnownGood = &saved_,
                   .enableIpv6Forwarding = [this] { ++ipv6Enables_; }},
-        clock_);
+        timers_.clock());
     daemon_->onFirstSync([this] { readyLines_.push_back(daemon_->statusLine()); });
     daemon_->onStatusChanged([this] { statusLines_.push_back(daemon_->statusLine()); });
     daemon_->start();
@@ -90,16 +91,16 @@ class DaemonRestoreTest : public ::testing::Test {
     daemon_->handle(listed(k8s::ResourceKind::Node, {nodeA()}));
   }
 
-  void settle() { loop_.runFor(milliseconds(100)); }
+  // 100 ms of the test's clock: the daemon's timers never wait on the wall clock.
+  void settle() { timers_.advance(milliseconds(100)); }
 
   Config config_;
-  EventLoop loop_;
+  testing::ManualTimers timers_;
   core::testing::FakeIpvs ipvs_;
   core::testing::FakeAddresses addresses_;
   core::testing::FakeConntrack conntrack_;
   core::testing::FakeStore store_;
   core::testing::FakeStore saved_;
-  core::SteadyClock clock_;
   int ipv6Enables_ = 0;
   std::vector<std::string> readyLines_;
   std::vector<std::string> statusLines_;

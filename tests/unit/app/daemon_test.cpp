@@ -8,6 +8,7 @@
 #include "../core/core_fixtures.hpp"
 #include "../core/fakes.hpp"
 #include "core/log.hpp"
+#include "manual_timers.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -25,7 +26,7 @@ class DaemonTest : public ::testing::Test {
   DaemonTest() {
     config_.nodeName = "node-a";
     config_.minSyncPeriod = milliseconds(0);
-    daemon_ = std::make_unique<Daemon>(config_, loop_, ports(), clock_);
+    daemon_ = std::make_unique<Daemon>(config_, timers_, ports(), timers_.clock());
     daemon_->onFirstSync([this] { ++firstSyncs_; });
   }
 
@@ -74,16 +75,15 @@ class DaemonTest : public ::testing::Test {
     return result;
   }
 
-  // Runs the loop until it has nothing left to do right now.
-  void settle() { loop_.runFor(milliseconds(50)); }
+  // Fires what is due now: the daemon's timers run on the test's clock, never the wall clock.
+  void settle() { timers_.settle(); }
 
   Config config_;
-  EventLoop loop_;
+  testing::ManualTimers timers_;
   core::testing::FakeIpvs ipvs_;
   core::testing::FakeAddresses addresses_;
   core::testing::FakeConntrack conntrack_;
   core::testing::FakeStore store_;
-  core::SteadyClock clock_;
   std::vector<core::FirewallSpec> firewalls_;
   std::vector<core::FirewallDelta> deltas_;
   bool failUpdate_ = false;

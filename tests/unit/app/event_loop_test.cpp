@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <stdexcept>
 #include <thread>
 
 namespace kipvs::app {
@@ -94,6 +95,42 @@ TEST(EventLoop, PollableGetsDispatchedOnReadinessAndOnItsTimeout) {
   EXPECT_GE(prepares, 2);
   close(fds[0]);
   close(fds[1]);
+}
+
+TEST(EventLoop, ATimerThatThrowsIsCountedAndTheLoopTurnsOn) {
+  EventLoop loop;
+  const auto before = core::edgeFailureCounts()[static_cast<std::size_t>(core::Edge::Timer)];
+  auto failing = loop.makeTimer([] { throw std::runtime_error("netlink: no buffer space"); });
+  auto stop = loop.makeTimer([&] { loop.exit(7); });
+  failing->armIn(milliseconds(1));
+  stop->armIn(milliseconds(20));
+  EXPECT_EQ(loop.run(), 7) << "the loop outlived the failing callback";
+  EXPECT_EQ(core::edgeFailureCounts()[static_cast<std::size_t>(core::Edge::Timer)], before + 1);
+  EXPECT_FALSE(loop.fatalError());
+}
+
+TEST(EventLoop, OnePostedCallbackThatThrowsDoesNotDropTheRestOfItsBatch) {
+  EventLoop loop;
+  const auto before = core::edgeFailureCounts()[static_cast<std::size_t>(core::Edge::Posted)];
+  std::vector<int> seen;
+  loop.post([] { throw std::logic_error("bad event"); });
+  loop.post([&] { seen.push_back(1); });
+  loop.post([&] { loop.exit(0); });
+  EXPECT_EQ(loop.run(), 0);
+  EXPECT_EQ(seen, std::vector<int>{1});
+  EXPECT_EQ(core::edgeFailureCounts()[static_cast<std::size_t>(core::Edge::Posted)], before + 1);
+}
+
+TEST(EventLoop, AFatalErrorStopsTheLoopWithItsExitCodeAndReason) {
+  EventLoop loop;
+  std::vector<int> seen;
+  loop.post([] { throw core::FatalError("the bus connection is gone", 3); });
+  auto late = loop.makeTimer([&] { seen.push_back(1); });
+  late->armIn(milliseconds(50));
+  EXPECT_EQ(loop.run(), 3);
+  ASSERT_TRUE(loop.fatalError());
+  EXPECT_EQ(*loop.fatalError(), "running work posted to the main loop: the bus connection is gone");
+  EXPECT_TRUE(seen.empty()) << "nothing runs after a fatal error";
 }
 
 }  // namespace

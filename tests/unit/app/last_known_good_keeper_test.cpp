@@ -7,6 +7,7 @@
 #include "../core/core_fixtures.hpp"
 #include "../core/fakes.hpp"
 #include "k8s/last_known_good.hpp"
+#include "manual_timers.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -31,14 +32,14 @@ class KeeperTest : public ::testing::Test {
     return {store,
             "/state/last-known-good.json",
             "node-a",
-            loop_,
+            timers_,
             clock_,
             milliseconds(30),
             [this]() -> const core::ClusterSnapshot& { return snapshot_; }};
   }
 
-  EventLoop loop_;
-  core::testing::FakeClock clock_;
+  testing::ManualTimers timers_;
+  core::testing::FakeClock& clock_ = timers_.clock();
   core::testing::FakeStore store_;
   core::ClusterSnapshot snapshot_ = core::testing::snapshot(
       {core::testing::service("web", {"10.96.0.10"}, {core::testing::port(80, "http")})}, {});
@@ -54,7 +55,7 @@ TEST_F(KeeperTest, SavesAtOnceThenAtMostOncePerInterval) {
   keeper.changed();
   keeper.changed();
   EXPECT_EQ(store_.saves, 1) << "within the interval: deferred";
-  loop_.runFor(milliseconds(100));
+  timers_.advance(milliseconds(100));
   ASSERT_EQ(store_.saves, 2) << "one save for both changes, once the interval passed";
   EXPECT_TRUE(k8s::decodeLastKnownGood(*store_.text).snapshot.services.empty());
   keeper.flush();

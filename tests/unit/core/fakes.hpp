@@ -153,7 +153,7 @@ class FakeClock final : public Clock {
  public:
   TimePoint current{};
   TimePoint now() const override { return current; }
-  void advance(std::chrono::seconds by) { current += by; }
+  void advance(std::chrono::steady_clock::duration by) { current += by; }
 };
 
 }  // namespace kipvs::core::testing

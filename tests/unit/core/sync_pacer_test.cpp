@@ -59,5 +59,33 @@ TEST_F(SyncPacerTest, ARequestedFullSyncAbsorbsPendingServices) {
   EXPECT_TRUE(pacer.takeDue().empty());
 }
 
+TEST_F(SyncPacerTest, AFailedSyncIsRetriedInFullAfterABackoffThatDoublesAndStartsOverOnSuccess) {
+  pacer.takeDue();
+  clock.advance(2s);
+  pacer.serviceChanged({"default", "web"});
+  ASSERT_FALSE(pacer.takeDue().empty());
+  pacer.syncFailed();
+  pacer.serviceChanged({"default", "dns"});
+  EXPECT_TRUE(pacer.takeDue().empty()) << "nothing runs during the backoff, whatever arrives";
+  EXPECT_EQ(pacer.nextDue(), clock.now() + SyncPacer::kFirstRetry);
+  clock.advance(1s);
+  const auto retry = pacer.takeDue();
+  EXPECT_TRUE(retry.full) << "a failed sync may be half-applied: the retry repairs everything";
+
+  pacer.syncFailed();
+  EXPECT_EQ(pacer.nextDue(), clock.now() + 2 * SyncPacer::kFirstRetry) << "doubled";
+  for (int i = 0; i < 10; ++i) {
+    pacer.syncFailed();
+  }
+  EXPECT_EQ(pacer.retryDelay(), SyncPacer::kLastRetry) << "capped";
+  clock.advance(SyncPacer::kLastRetry);
+  EXPECT_TRUE(pacer.takeDue().full);
+  pacer.syncSucceeded();
+  EXPECT_EQ(pacer.retryDelay(), SyncPacer::kFirstRetry);
+  pacer.serviceChanged({"default", "web"});
+  clock.advance(1s);
+  EXPECT_FALSE(pacer.takeDue().empty()) << "paced by min-sync-period only again";
+}
+
 }  // namespace
 }  // namespace kipvs::core
