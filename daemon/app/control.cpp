@@ -176,16 +176,7 @@ core::AgentStatus agentStatusOf(const Daemon& daemon) {
   agent.connected = status.connected;
   agent.lastError = status.lastError;
   agent.resourceVersion = daemon.snapshot().resourceVersion;
-  if (status.restoredFromState || (status.ready && !status.connected)) {
-    // Serving the last-known-good state (connected or not), or the last synced one with the API gone.
-    agent.syncState = core::SyncState::Stale;
-  } else if (!status.ready) {
-    agent.syncState = status.lastSyncOk ? core::SyncState::Starting : core::SyncState::Degraded;
-  } else if (!status.lastSyncOk) {
-    agent.syncState = core::SyncState::Degraded;
-  } else {
-    agent.syncState = core::SyncState::Synced;
-  }
+  agent.syncState = syncStateOf(status);
   return agent;
 }
 

@@ -5,10 +5,14 @@
 #include <csignal>
 #include <memory>
 
+#include "app/bus_view.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
 #include "app/event_loop.hpp"
+#include "app/firewall_sync.hpp"
+#include "app/ipv6_forwarding.hpp"
 #include "app/journal.hpp"
+#include "app/status_line.hpp"
 #include "bus/bus_pump.hpp"
 #include "bus/caller_policy.hpp"
 #include "bus/publisher.hpp"
@@ -42,17 +46,42 @@ void applyKernelSettings(const Config& config, ipvs::NetlinkIpvs& netlink) {
 }
 
 // IPVS NAT to IPv6 pods un-NATs replies in the forward path: kipvsd turns forwarding on when it first
-// programs an IPv6 virtual service, and leaves it on.
-void enableIpv6Forwarding() {
-  constexpr const char* kKey = "net/ipv6/conf/all/forwarding";
-  const host::Sysctls sysctls;
-  const auto before = sysctls.read(kKey);
-  if (before != "1") {
-    sysctls.write(kKey, "1");
-    log::info(std::string("sysctl ") + kKey + ": " + before + " -> 1 (IPv6 virtual services are programmed)",
-              {{"KIPVS_SYSCTL", kKey}});
+// programs an IPv6 virtual service (app/ipv6_forwarding.hpp), and leaves it on.
+class SysctlForwarding final : public core::ForwardingPort {
+ public:
+  void enableIpv6Forwarding() override {
+    constexpr const char* kKey = "net/ipv6/conf/all/forwarding";
+    const host::Sysctls sysctls;
+    const auto before = sysctls.read(kKey);
+    if (before != "1") {
+      sysctls.write(kKey, "1");
+      log::info(
+          std::string("sysctl ") + kKey + ": " + before + " -> 1 (IPv6 virtual services are programmed)",
+          {{"KIPVS_SYSCTL", kKey}});
+    }
   }
-}
+};
+
+class NetlinkNodeAddresses final : public core::NodeAddressPort {
+ public:
+  std::vector<core::IpAddress> localAddresses() override { return host::localNodeAddresses(); }
+};
+
+// READY=1 once the first state is published, the bus name requested just before it; STATUS= after.
+class SystemdAnnouncements final : public StatusAnnouncements {
+ public:
+  explicit SystemdAnnouncements(sdbus::IConnection* connection) : connection_(connection) {}
+  void ready(const std::string& line) override {
+    if (connection_ != nullptr) {
+      connection_->requestName(dbus::kBusName);  // last, once the first state is published
+    }
+    notify::ready(line);
+  }
+  void status(const std::string& line) override { notify::status(line); }
+
+ private:
+  sdbus::IConnection* connection_;
+};
 
 // Feeds the daemon with cluster events: the static directory or the Kubernetes API.
 class Source {
@@ -87,24 +116,6 @@ class Source {
   std::unique_ptr<k8s::KubeSource> kube_;
 };
 
-// Keeps the bus view in step with each applied sync.
-class BusView final : public SyncObserver {
- public:
-  BusView(bus::SdbusPublisher& publisher, const Daemon& daemon) : publisher_(publisher), daemon_(daemon) {}
-  void synced(const core::DesiredState& desired, const core::ReconcileReport& report,
-              std::chrono::microseconds duration) override {
-    publisher_.publish(desired, {.finishedUsec = daemon_.status().lastSyncUsec,
-                                 .durationUsec = static_cast<std::uint64_t>(duration.count()),
-                                 .failedOps = static_cast<std::uint32_t>(report.failures.size())});
-    statusChanged();
-  }
-  void statusChanged() override { publisher_.setStatus(agentStatusOf(daemon_)); }
-
- private:
-  bus::SdbusPublisher& publisher_;
-  const Daemon& daemon_;
-};
-
 std::unique_ptr<sdbus::IConnection> connectBus(BusKind kind) {
   switch (kind) {
     case BusKind::System:
@@ -131,17 +142,22 @@ int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloa
   host::NftFirewall firewall;
   core::SteadyClock clock;
 
+  NetlinkNodeAddresses nodeAddresses;
+  SysctlForwarding forwarding;
+
   Daemon daemon(config, loop,
                 HostPorts{.ipvs = netlink,
                           .addresses = link,
                           .conntrack = conntrack,
                           .store = store,
-                          .applyFirewall = [&](const core::FirewallSpec& spec) { firewall.apply(spec); },
-                          .updateFirewall = [&](const core::FirewallDelta& delta) { firewall.update(delta); },
-                          .localAddresses = [] { return host::localNodeAddresses(); },
-                          .lastKnownGood = &lastKnownGood,
-                          .enableIpv6Forwarding = enableIpv6Forwarding},
+                          .nodeAddresses = nodeAddresses,
+                          .lastKnownGood = lastKnownGood},
                 clock);
+  // The post-sync listeners, in order: the host first, then what shows the result.
+  Ipv6Forwarding ipv6Forwarding(forwarding);
+  FirewallSync firewallSync(firewall, daemon.config());
+  daemon.addListener(ipv6Forwarding);
+  daemon.addListener(firewallSync);
 
   DaemonControl control(daemon, netlink);
   auto connection = connectBus(config.bus);
@@ -152,7 +168,7 @@ int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloa
     publisher = std::make_unique<bus::SdbusPublisher>(
         *connection, control, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup), dbus::kVersion);
     view = std::make_unique<BusView>(*publisher, daemon);
-    daemon.setObserver(view.get());
+    daemon.addListener(*view);
     pump = std::make_unique<bus::BusPump>(*connection);
     loop.watchPollable(
         pump->pollData().fd,
@@ -162,13 +178,9 @@ int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloa
         },
         [&] { pump->dispatch(); });
   }
-  daemon.onFirstSync([&] {
-    if (connection) {
-      connection->requestName(dbus::kBusName);  // last, once the first state is published
-    }
-    notify::ready(daemon.statusLine());
-  });
-  daemon.onStatusChanged([&] { notify::status(daemon.statusLine()); });
+  SystemdAnnouncements announcements(connection.get());
+  StatusLine statusLine(announcements);
+  daemon.addListener(statusLine);
 
   k8s::EventQueue queue([&] {
     loop.post([&] {

@@ -11,6 +11,7 @@
 
 #include "core/firewall_deriver.hpp"
 #include "core/firewall_spec.hpp"
+#include "core/host_ports.hpp"
 #include "host/nft_ruleset.hpp"
 
 struct nft_ctx;
@@ -23,22 +24,22 @@ class NftError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class NftFirewall {
+class NftFirewall final : public core::FirewallPort {
  public:
   NftFirewall();
-  ~NftFirewall();
+  ~NftFirewall() override;
   NftFirewall(const NftFirewall&) = delete;
   NftFirewall& operator=(const NftFirewall&) = delete;
 
   // Brings the table to `spec` with the smallest transaction: element changes when the rules are unchanged
   // since the last successful apply, else a whole replacement. A failed element update falls back to a
   // replacement (someone may have changed the table). Throws NftError when that fails too.
-  void apply(const core::FirewallSpec& spec);
+  void apply(const core::FirewallSpec& spec) override;
 
   // Applies element changes only (O(size of the delta), one small transaction) to the table last written
   // or updated; falls back to a replacement when nft refuses them. Throws NftError when no table was
   // written yet or the replacement fails.
-  void update(const core::FirewallDelta& delta);
+  void update(const core::FirewallDelta& delta) override;
 
   // Replaces the whole table in one transaction (also repairs drift: a deleted table, edited sets).
   void replace(const core::FirewallSpec& spec);

@@ -16,8 +16,10 @@
 
 #include "app/daemon.hpp"
 #include "app/event_loop.hpp"
+#include "app/firewall_sync.hpp"
 #include "bench_alloc.hpp"
 #include "core/diff.hpp"
+#include "core/host_ports.hpp"
 #include "core/ipvs_port.hpp"
 #include "core/ports.hpp"
 #include "k8s/static_source.hpp"
@@ -76,6 +78,17 @@ class NoStore final : public core::StateStore {
   void save(std::string_view) override {}
 };
 
+class NoNodeAddresses final : public core::NodeAddressPort {
+ public:
+  std::vector<core::IpAddress> localAddresses() override { return {}; }
+};
+
+class NoFirewall final : public core::FirewallPort {
+ public:
+  void apply(const core::FirewallSpec&) override {}
+  void update(const core::FirewallDelta&) override {}
+};
+
 long vmHwmKib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -122,18 +135,18 @@ int main() {
   NoConntrack conntrack;
   NoStore store;
   core::SteadyClock clock;
-  std::size_t firewallRules = 0;
+  NoNodeAddresses nodeAddresses;
+  NoFirewall firewall;
   app::Daemon daemon(config, loop,
                      app::HostPorts{.ipvs = kernel,
                                     .addresses = addresses,
                                     .conntrack = conntrack,
                                     .store = store,
-                                    .applyFirewall = [&](const core::FirewallSpec&) { ++firewallRules; },
-                                    .updateFirewall = [&](const core::FirewallDelta&) { ++firewallRules; },
-                                    .localAddresses = [] { return std::vector<core::IpAddress>{}; },
-                                    .lastKnownGood = nullptr,
-                                    .enableIpv6Forwarding = {}},
+                                    .nodeAddresses = nodeAddresses,
+                                    .lastKnownGood = store},
                      clock);
+  app::FirewallSync firewallSync(firewall, daemon.config());
+  daemon.addListener(firewallSync);
   k8s::EventQueue queue([&] {
     loop.post([&] {
       for (auto& event : queue.drain()) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../unit/app/app_fakes.hpp"
 #include "../unit/core/fakes.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
@@ -55,21 +56,20 @@ TEST(ApiReturns, RestoredStateIsReplacedByTheApiServersWithOnlyTheDifference) {
   core::testing::FakeConntrack conntrack;
   core::testing::FakeStore ownership;
   core::SteadyClock clock;
+  app::testing::FakeNodeAddresses nodeAddresses;
   app::Daemon daemon(config, loop,
                      app::HostPorts{.ipvs = ipvs,
                                     .addresses = addresses,
                                     .conntrack = conntrack,
                                     .store = ownership,
-                                    .applyFirewall = [](const core::FirewallSpec&) {},
-                                    .updateFirewall = {},
-                                    .localAddresses = [] { return std::vector<core::IpAddress>{}; },
-                                    .lastKnownGood = &saved,
-                                    .enableIpv6Forwarding = {}},
+                                    .nodeAddresses = nodeAddresses,
+                                    .lastKnownGood = saved},
                      clock);
-  std::vector<std::string> readyLines;
-  std::vector<std::string> statusLines;
-  daemon.onFirstSync([&] { readyLines.push_back(daemon.statusLine()); });
-  daemon.onStatusChanged([&] { statusLines.push_back(daemon.statusLine()); });
+  app::testing::RecordedAnnouncements announcements;
+  app::StatusLine statusLine(announcements);
+  daemon.addListener(statusLine);
+  const auto& readyLines = announcements.readyLines;
+  const auto& statusLines = announcements.statusLines;
 
   EventQueue queue([&] {
     loop.post([&] {

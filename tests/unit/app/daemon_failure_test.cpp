@@ -10,6 +10,7 @@
 #include "../core/fakes.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
+#include "app_fakes.hpp"
 #include "core/sync_pacer.hpp"
 #include "manual_timers.hpp"
 
@@ -60,19 +61,15 @@ class DaemonFailureTest : public ::testing::Test {
     config_.source = SourceKind::Static;
     config_.nodeName = "node-a";
     config_.minSyncPeriod = std::chrono::milliseconds(0);
-    daemon_ = std::make_unique<Daemon>(
-        config_, timers_,
-        HostPorts{.ipvs = ipvs_,
-                  .addresses = addresses_,
-                  .conntrack = conntrack_,
-                  .store = store_,
-                  .applyFirewall = [](const core::FirewallSpec&) {},
-                  .updateFirewall = {},
-                  .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
-                  .lastKnownGood = nullptr,
-                  .enableIpv6Forwarding = {}},
-        timers_.clock());
-    daemon_->onStatusChanged([this] { statusLines_.push_back(daemon_->statusLine()); });
+    daemon_ = std::make_unique<Daemon>(config_, timers_,
+                                       HostPorts{.ipvs = ipvs_,
+                                                 .addresses = addresses_,
+                                                 .conntrack = conntrack_,
+                                                 .store = store_,
+                                                 .nodeAddresses = nodeAddresses_,
+                                                 .lastKnownGood = lastKnownGood_},
+                                       timers_.clock());
+    daemon_->addListener(statusLine_);
     daemon_->start();
   }
 
@@ -92,8 +89,12 @@ class DaemonFailureTest : public ::testing::Test {
   core::testing::FakeAddresses addresses_;
   core::testing::FakeConntrack conntrack_;
   core::testing::FakeStore store_;
-  std::vector<std::string> statusLines_;
+  core::testing::FakeStore lastKnownGood_;
+  testing::FakeNodeAddresses nodeAddresses_;
+  testing::RecordedAnnouncements announcements_;
+  StatusLine statusLine_{announcements_};
   std::unique_ptr<Daemon> daemon_;
+  const std::vector<std::string>& statusLines_ = announcements_.statusLines;
 };
 
 TEST_F(DaemonFailureTest, AListingThatThrowsDuringAFullReconcileDegradesAndIsRetriedUntilItHeals) {

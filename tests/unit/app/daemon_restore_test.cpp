@@ -8,6 +8,8 @@
 #include "../core/fakes.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
+#include "app/ipv6_forwarding.hpp"
+#include "app_fakes.hpp"
 #include "k8s/last_known_good.hpp"
 #include "manual_timers.hpp"
 
@@ -59,20 +61,16 @@ class DaemonRestoreTest : public ::testing::Test {
   }
 
   void makeDaemon() {
-    daemon_ = std::make_unique<Daemon>(
-        config_, timers_,
-        HostPorts{.ipvs = ipvs_,
-                  .addresses = addresses_,
-                  .conntrack = conntrack_,
-                  .store = store_,
-                  .applyFirewall = [](const core::FirewallSpec&) {},
-                  .updateFirewall = {},
-                  .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
-                  .lastKnownGood = &saved_,
-                  .enableIpv6Forwarding = [this] { ++ipv6Enables_; }},
-        timers_.clock());
-    daemon_->onFirstSync([this] { readyLines_.push_back(daemon_->statusLine()); });
-    daemon_->onStatusChanged([this] { statusLines_.push_back(daemon_->statusLine()); });
+    daemon_ = std::make_unique<Daemon>(config_, timers_,
+                                       HostPorts{.ipvs = ipvs_,
+                                                 .addresses = addresses_,
+                                                 .conntrack = conntrack_,
+                                                 .store = store_,
+                                                 .nodeAddresses = nodeAddresses_,
+                                                 .lastKnownGood = saved_},
+                                       timers_.clock());
+    daemon_->addListener(ipv6Forwarding_);
+    daemon_->addListener(statusLine_);
     daemon_->start();
   }
 
@@ -101,10 +99,15 @@ class DaemonRestoreTest : public ::testing::Test {
   core::testing::FakeConntrack conntrack_;
   core::testing::FakeStore store_;
   core::testing::FakeStore saved_;
-  int ipv6Enables_ = 0;
-  std::vector<std::string> readyLines_;
-  std::vector<std::string> statusLines_;
+  testing::FakeNodeAddresses nodeAddresses_;
+  testing::FakeForwarding forwarding_;
+  testing::RecordedAnnouncements announcements_;
+  Ipv6Forwarding ipv6Forwarding_{forwarding_};
+  StatusLine statusLine_{announcements_};
   std::unique_ptr<Daemon> daemon_;
+  const std::vector<std::string>& readyLines_ = announcements_.readyLines;
+  const std::vector<std::string>& statusLines_ = announcements_.statusLines;
+  const int& ipv6Enables_ = forwarding_.enables;
 };
 
 TEST_F(DaemonRestoreTest, WithoutAnApiServerTheLastKnownGoodStateIsProgrammedAndStale) {

@@ -7,6 +7,8 @@
 
 #include "../core/core_fixtures.hpp"
 #include "../core/fakes.hpp"
+#include "app/firewall_sync.hpp"
+#include "app_fakes.hpp"
 #include "core/log.hpp"
 #include "manual_timers.hpp"
 
@@ -27,7 +29,8 @@ class DaemonTest : public ::testing::Test {
     config_.nodeName = "node-a";
     config_.minSyncPeriod = milliseconds(0);
     daemon_ = std::make_unique<Daemon>(config_, timers_, ports(), timers_.clock());
-    daemon_->onFirstSync([this] { ++firstSyncs_; });
+    daemon_->addListener(firewallSync_);
+    daemon_->addListener(statusLine_);
   }
 
   HostPorts ports() {
@@ -35,18 +38,11 @@ class DaemonTest : public ::testing::Test {
                      .addresses = addresses_,
                      .conntrack = conntrack_,
                      .store = store_,
-                     .applyFirewall = [this](const core::FirewallSpec& spec) { firewalls_.push_back(spec); },
-                     .updateFirewall =
-                         [this](const core::FirewallDelta& delta) {
-                           if (failUpdate_) {
-                             throw std::runtime_error("nft refused");
-                           }
-                           deltas_.push_back(delta);
-                         },
-                     .localAddresses = [] { return std::vector<core::IpAddress>{ip("192.168.1.10")}; },
-                     .lastKnownGood = nullptr,
-                     .enableIpv6Forwarding = {}};
+                     .nodeAddresses = nodeAddresses_,
+                     .lastKnownGood = lastKnownGood_};
   }
+
+  int firstSyncs() const { return static_cast<int>(announcements_.readyLines.size()); }
 
   // The web slice replaced by one with these endpoints, then a sync.
   void grow(std::vector<core::Endpoint> endpoints, const std::string& version) {
@@ -84,11 +80,15 @@ class DaemonTest : public ::testing::Test {
   core::testing::FakeAddresses addresses_;
   core::testing::FakeConntrack conntrack_;
   core::testing::FakeStore store_;
-  std::vector<core::FirewallSpec> firewalls_;
-  std::vector<core::FirewallDelta> deltas_;
-  bool failUpdate_ = false;
-  int firstSyncs_ = 0;
+  core::testing::FakeStore lastKnownGood_;
+  testing::FakeNodeAddresses nodeAddresses_;
+  testing::FakeFirewall firewall_;
+  testing::RecordedAnnouncements announcements_;
+  FirewallSync firewallSync_{firewall_, config_};
+  StatusLine statusLine_{announcements_};
   std::unique_ptr<Daemon> daemon_;
+  std::vector<core::FirewallSpec>& firewalls_ = firewall_.specs;
+  std::vector<core::FirewallDelta>& deltas_ = firewall_.deltas;
 };
 
 TEST_F(DaemonTest, ProgramsNothingUntilTheSourceHasListedEverything) {
@@ -96,7 +96,7 @@ TEST_F(DaemonTest, ProgramsNothingUntilTheSourceHasListedEverything) {
   daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
   settle();
   EXPECT_TRUE(ipvs_.log.empty());
-  EXPECT_EQ(firstSyncs_, 0);
+  EXPECT_EQ(firstSyncs(), 0);
   EXPECT_FALSE(daemon_->status().ready);
 }
 
@@ -112,7 +112,7 @@ TEST_F(DaemonTest, FirstCompleteSnapshotProgramsKernelFirewallAndSignalsReadyOnc
   ASSERT_FALSE(firewalls_.empty());
   EXPECT_EQ(firewalls_.back().clusterIps.size(), 1U);
   EXPECT_EQ(firewalls_.back().hairpinEndpoints, std::vector<core::IpAddress>{ip("10.244.1.5")});
-  EXPECT_EQ(firstSyncs_, 1);
+  EXPECT_EQ(firstSyncs(), 1);
   EXPECT_TRUE(daemon_->status().ready);
 }
 
@@ -131,7 +131,7 @@ TEST_F(DaemonTest, OneEndpointChangeIssuesOneRealServerOperation) {
   ASSERT_EQ(deltas_.size(), 1U);
   EXPECT_EQ(deltas_[0].added.hairpinEndpoints, std::vector{ip("10.244.1.6")}) << "hairpin set grew by one";
   EXPECT_TRUE(deltas_[0].removed == core::FirewallSpec{});
-  EXPECT_EQ(firstSyncs_, 1);
+  EXPECT_EQ(firstSyncs(), 1);
 }
 
 TEST_F(DaemonTest, AFailedElementUpdateIsReportedAndTheNextSyncAppliesTheWholeSpec) {
@@ -140,11 +140,11 @@ TEST_F(DaemonTest, AFailedElementUpdateIsReportedAndTheNextSyncAppliesTheWholeSp
   daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
   settle();
   const auto firewallsBefore = firewalls_.size();
-  failUpdate_ = true;
+  firewall_.failUpdate = true;
   grow({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")}, "102");
   EXPECT_FALSE(daemon_->status().lastSyncOk);
   EXPECT_NE(daemon_->status().lastError.find("nft refused"), std::string::npos);
-  failUpdate_ = false;
+  firewall_.failUpdate = false;
   grow({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-b")}, "103");
   EXPECT_TRUE(daemon_->status().lastSyncOk);
   ASSERT_EQ(firewalls_.size(), firewallsBefore + 1);
