@@ -1,154 +1,131 @@
-// One WATCH request of ResourceWatcher: the event stream, bookmarks, ERROR events, watch-list's
-// initial events (watch edge cases 1-25, daemon/README.md).
-
-#include "k8s/json_stream.hpp"
-#include "k8s/watcher.hpp"
+#include "k8s/watch_stream.hpp"
 
 namespace kipvs::k8s {
 
 namespace {
 
+// The cacher's answer to a watch-list on a server that cannot serve it (apiserver
+// pkg/storage/cacher/cacher.go).
 constexpr std::string_view kRequestWatchProgress = "RequestWatchProgress";
 
 }  // namespace
 
-ResourceWatcher::Failure ResourceWatcher::watch(bool initialEvents) {
-  const auto minTimeout = options_.minWatchTimeout.count();
-  const auto timeoutSeconds = std::max<std::int64_t>(
-      1, minTimeout + static_cast<std::int64_t>(static_cast<double>(minTimeout) * timing_.random()));
-  std::string target = query(true) + "timeoutSeconds=" + std::to_string(timeoutSeconds) + "&";
-  if (initialEvents) {
-    const std::string rv = relistRv_ == "0" ? std::string{} : relistRv_;
-    target += "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=" + rv;
-  } else {
-    target += "resourceVersion=" + resourceVersion();
-  }
-  ++stats_.watches;
+WatchStream::WatchStream(Context context, bool initialEvents)
+    : context_(context), initialDone_(!initialEvents) {}
 
-  JsonStreamFramer framer;
-  std::size_t events = 0;
-  bool initialDone = !initialEvents;
-  ListResult initial;
-  std::optional<Failure> streamFailure;
-  const auto start = timing_.now();
-
-  const auto onDocument = [&](std::string_view document) {
-    WatchEvent event = decodeEvent(document, kind_);
-    switch (event.type) {
-      case EventType::Error: {
-        const Status& status = event.status;
-        Failure f{Outcome::Relist,
-                  FailureReason::ServerError,
-                  "ERROR event " + std::to_string(status.code) + " " + status.reason + ": " + status.message,
-                  {}};
-        if (status.isExpired()) {
-          f.outcome = Outcome::Expired;  // watch edge case 14 (Expired, or Gone from old servers)
-          f.reason = FailureReason::Expired;
-        } else if (status.isTooLargeResourceVersion()) {
-          f.outcome = Outcome::TooLarge;  // watch edge case 17
-          f.retryAfter = status.retryAfterSeconds > 0 ? status.retryAfterSeconds : 1;
-        } else if (!initialDone && status.message.find(kRequestWatchProgress) != std::string::npos) {
-          f.outcome = Outcome::NoWatchList;  // watch edge case 21
-        }
-        streamFailure = f;
-        return;
-      }
-      case EventType::Bookmark:
-        ++stats_.bookmarks;
-        ++events;  // a bookmark is a sign of life too (client-go counts it)
-        // watch edge case 22: an annotated bookmark on a plain watch only moves the RV.
-        if (!initialDone && event.initialEventsEnd) {
-          initialDone = true;
-          initial.resourceVersion = event.resourceVersion;
-          relistRv_ = event.resourceVersion;
-          ++stats_.lists;
-          post_(SourceEvent::listed(kind_, std::move(initial)));
-        }
-        if (initialDone) {
-          setResourceVersion(event.resourceVersion);
-        }
-        return;
-      default:
-        break;
-    }
-    ++events;
-    if (!initialDone) {
-      // watch edge case 20: initial events carry unordered RVs; they are buffered, the RV comes from the
-      // bookmark.
-      if (event.rejected) {
-        initial.rejected.push_back(std::move(*event.rejected));
-      } else if (event.object && accepted(metaOf(*event.object))) {
-        initial.items.push_back(std::move(*event.object));
-      }
-      return;
-    }
-    if (event.object && event.type != EventType::Deleted && !accepted(metaOf(*event.object))) {
-      event.type = EventType::Deleted;  // left our selection (client-side part of the selector)
-    }
-    setResourceVersion(event.resourceVersion);
-    ++stats_.events;
-    post_(SourceEvent::watch(kind_, std::move(event)));
-  };
-
-  HttpResponse response;
+bool WatchStream::feed(std::string_view bytes) {
   try {
-    RequestOptions request;
-    request.idleTimeout = std::chrono::seconds(timeoutSeconds) + options_.idleMargin;
-    request.acceptGzip = false;
-    response = transport_.get(target, request, [&](std::string_view bytes) {
-      framer.feed(bytes, onDocument);
-      return !streamFailure && !stopped_;
+    framer_.feed(bytes, [this](std::string_view document) {
+      if (!end_) {
+        onDocument(document);
+      }
     });
-  } catch (const TransportError& e) {
-    if (stopped_) {
-      return {Outcome::Stopped, FailureReason::ConnectionFailure, "stopped", {}};
-    }
-    if (framer.hasPartial()) {
-      ++stats_.partialDropped;  // watch edge case 4: never half an object
-    }
-    return {initialDone ? Outcome::Retry : Outcome::Relist,
-            FailureReason::ConnectionFailure,
-            std::string("watch: ") + e.what(),
-            {}};
   } catch (const JsonError& e) {
-    return {Outcome::Relist,
-            FailureReason::ProtocolError,
-            std::string("undecodable watch stream: ") + e.what(),
-            {}};
+    end_ = ended(Outcome::BadResponse, FailureReason::ProtocolError,
+                 std::string("undecodable watch stream: ") + e.what());
   } catch (const ProtocolError& e) {
-    return {Outcome::Relist, FailureReason::ProtocolError, e.what(), {}};  // watch edge case 8
+    end_ = ended(Outcome::BadResponse, FailureReason::ProtocolError, e.what());  // client-go relists
   }
-  if (stopped_) {
-    return {Outcome::Stopped, FailureReason::ConnectionFailure, "stopped", {}};
+  return !end_;
+}
+
+RequestEnd WatchStream::cut(const std::string& what) {
+  if (framer_.hasPartial()) {
+    ++context_.stats.partialDropped;
   }
-  if (response.status != 200) {
-    Failure f = classify(response);
-    if (initialEvents && (response.status == 422 || response.status == 400)) {
-      f.outcome = Outcome::NoWatchList;  // watch edge case 21: WatchList gate off
+  return ended(Outcome::TransportError, FailureReason::ConnectionFailure, "watch: " + what);
+}
+
+RequestEnd WatchStream::finish(bool briefly) {
+  if (end_) {
+    return *end_;
+  }
+  const bool partial = framer_.hasPartial();
+  if (partial) {
+    ++context_.stats.partialDropped;
+  }
+  if (!initialDone_) {
+    return ended(Outcome::BadResponse, FailureReason::ProtocolError,
+                 "watch-list stream ended before initial-events-end");
+  }
+  if (events_ == 0 && !partial && briefly) {
+    return ended(Outcome::EndedAtOnce, FailureReason::ConnectionFailure,
+                 "watch closed at once with no events");
+  }
+  return ended(Outcome::Ok, FailureReason::ConnectionFailure, {});
+}
+
+RequestEnd WatchStream::ended(Outcome outcome, FailureReason reason, std::string detail) const {
+  return {.outcome = outcome, .reason = reason, .detail = std::move(detail), .retryAfter = {}, .as = as()};
+}
+
+void WatchStream::onDocument(std::string_view document) {
+  WatchEvent event = decodeEvent(document, context_.kind);
+  switch (event.type) {
+    case EventType::Error:
+      onError(event.status);
+      return;
+    case EventType::Bookmark:
+      onBookmark(event);
+      return;
+    default:
+      onObject(std::move(event));
+      return;
+  }
+}
+
+void WatchStream::onError(const Status& status) {
+  RequestEnd end =
+      ended(Outcome::Refused, FailureReason::ServerError,
+            "ERROR event " + std::to_string(status.code) + " " + status.reason + ": " + status.message);
+  if (status.isExpired()) {
+    end.outcome = Outcome::Expired;  // Expired, or Gone from old servers
+    end.reason = FailureReason::Expired;
+  } else if (status.isTooLargeResourceVersion()) {
+    end.outcome = Outcome::TooLarge;
+    end.retryAfter = status.retryAfterSeconds > 0 ? status.retryAfterSeconds : 1;
+  } else if (!initialDone_ && status.message.find(kRequestWatchProgress) != std::string::npos) {
+    end.outcome = Outcome::WatchListUnsupported;
+  }
+  end_ = std::move(end);
+}
+
+void WatchStream::onBookmark(const WatchEvent& event) {
+  ++context_.stats.bookmarks;
+  ++events_;  // a bookmark is a sign of life too (client-go counts it)
+  // An annotated bookmark on a plain watch (server-side defaulting) only moves the version.
+  if (!initialDone_ && event.initialEventsEnd) {
+    initialDone_ = true;
+    initial_.resourceVersion = event.resourceVersion;
+    context_.plan.listed(event.resourceVersion);
+    ++context_.stats.lists;
+    context_.post(SourceEvent::listed(context_.kind, std::move(initial_)));
+  }
+  if (initialDone_) {
+    context_.plan.observed(event.resourceVersion);
+  }
+}
+
+void WatchStream::onObject(WatchEvent&& event) {
+  ++events_;
+  const auto accepted = [this](const Object& object) {
+    return !context_.accept || context_.accept(metaOf(object));
+  };
+  if (!initialDone_) {
+    // Initial events carry unordered versions: buffered, the list's version comes from the bookmark.
+    if (event.rejected) {
+      initial_.rejected.push_back(std::move(*event.rejected));
+    } else if (event.object && accepted(*event.object)) {
+      initial_.items.push_back(std::move(*event.object));
     }
-    return f;
+    return;
   }
-  if (response.contentType.find("json") == std::string::npos) {
-    return {
-        Outcome::Relist, FailureReason::ProtocolError, "unexpected Content-Type " + response.contentType, {}};
+  if (event.object && event.type != EventType::Deleted && !accepted(*event.object)) {
+    event.type = EventType::Deleted;  // left our selection (the client-side part of the selector)
   }
-  if (streamFailure) {
-    return *streamFailure;
-  }
-  const bool cut = framer.hasPartial();
-  if (cut) {
-    ++stats_.partialDropped;
-  }
-  if (!initialDone) {
-    return {Outcome::Relist,
-            FailureReason::ProtocolError,
-            "watch-list stream ended before initial-events-end",
-            {}};
-  }
-  if (events == 0 && !cut && timing_.now() - start < options_.veryShortWatch) {
-    return {Outcome::VeryShort, FailureReason::ConnectionFailure, "watch closed at once with no events", {}};
-  }
-  return {};
+  context_.plan.observed(event.resourceVersion);
+  ++context_.stats.events;
+  context_.post(SourceEvent::watch(context_.kind, std::move(event)));
 }
 
 }  // namespace kipvs::k8s

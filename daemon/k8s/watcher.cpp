@@ -54,7 +54,7 @@ ResourceWatcher::ResourceWatcher(HttpTransport& transport, ResourceKind kind, Wa
       options_(std::move(options)),
       timing_(timing),
       post_(std::move(post)),
-      backoff_(options_.backoff) {}
+      plan_(options_.watchList, options_.maxRewatchFailures, options_.backoff) {}
 
 void ResourceWatcher::stop() {
   stopped_ = true;
@@ -62,17 +62,19 @@ void ResourceWatcher::stop() {
   transport_.abort();
 }
 
-std::string ResourceWatcher::resourceVersion() const {
-  const std::lock_guard lock(rvMutex_);
-  return rv_;
-}
-
-void ResourceWatcher::setResourceVersion(const std::string& rv) {
-  if (rv.empty()) {
-    return;
+void ResourceWatcher::run() {
+  while (!stopped_) {
+    const ListWatchPlan::Step step = plan_.next();
+    const RequestEnd end = step.request == Request::List ? list(step) : watch(step);
+    if (stopped_) {
+      return;
+    }
+    report(end);
+    const auto pause = plan_.record(end.as, end.outcome, end.retryAfter, timing_);
+    if (pause > std::chrono::milliseconds(0) && !wait(pause)) {
+      return;
+    }
   }
-  const std::lock_guard lock(rvMutex_);
-  rv_ = rv;
 }
 
 std::string ResourceWatcher::query(bool watch) const {
@@ -94,61 +96,80 @@ bool ResourceWatcher::wait(std::chrono::milliseconds duration) {
   return timing_.sleepFor(duration) && !stopped_;
 }
 
-void ResourceWatcher::fail(const Failure& failure) {
+void ResourceWatcher::report(const RequestEnd& end) {
+  if (end.outcome == Outcome::Ok) {
+    return;
+  }
+  if (end.as == Request::WatchList) {
+    ++stats_.watchListFallbacks;
+  }
+  if (end.outcome == Outcome::Expired || end.outcome == Outcome::ContinueExpired) {
+    ++stats_.expired;
+  }
+  if (end.as == Request::WatchList && end.outcome == Outcome::WatchListUnsupported) {
+    return;  // expected from servers with the WatchList gate off: not a failure
+  }
   ++stats_.failures;
-  log::warning(std::string(toString(kind_)) + " watch: " + failure.detail,
+  log::warning(std::string(toString(kind_)) + " watch: " + end.detail,
                {{"KIPVS_RESOURCE", std::string(toString(kind_))},
-                {"KIPVS_FAILURE", std::string(toString(failure.reason))}});
-  post_(SourceEvent::failure(kind_, failure.reason, failure.detail));
+                {"KIPVS_FAILURE", std::string(toString(end.reason))}});
+  post_(SourceEvent::failure(kind_, end.reason, end.detail));
 }
 
-ResourceWatcher::Failure ResourceWatcher::classify(const HttpResponse& response) {
+RequestEnd ResourceWatcher::classify(const HttpResponse& response) {
   const Status status = decodeStatusBody(response.body, response.status);
-  Failure f;
-  f.retryAfter = response.retryAfterSeconds;
-  if (!f.retryAfter && status.retryAfterSeconds > 0) {
-    f.retryAfter = status.retryAfterSeconds;
+  RequestEnd end;
+  end.retryAfter = response.retryAfterSeconds;
+  if (!end.retryAfter && status.retryAfterSeconds > 0) {
+    end.retryAfter = status.retryAfterSeconds;
   }
-  f.detail = "HTTP " + std::to_string(response.status) + (status.reason.empty() ? "" : " " + status.reason) +
-             (status.message.empty() ? "" : ": " + status.message);
+  end.detail = "HTTP " + std::to_string(response.status) +
+               (status.reason.empty() ? "" : " " + status.reason) +
+               (status.message.empty() ? "" : ": " + status.message);
+  end.reason = FailureReason::ServerError;
   if (response.status == 410) {
-    f.outcome = Outcome::Expired;
-    f.reason = FailureReason::Expired;
+    end.outcome = Outcome::Expired;
+    end.reason = FailureReason::Expired;
   } else if (status.isTooLargeResourceVersion()) {
-    f.outcome = Outcome::TooLarge;
-    f.reason = FailureReason::ServerError;
+    end.outcome = Outcome::TooLarge;
   } else if (response.status == 429) {
-    f.outcome = Outcome::Retry;
-    f.reason = FailureReason::Throttled;
+    end.outcome = Outcome::Throttled;
+    end.reason = FailureReason::Throttled;
   } else if (response.status == 401 || response.status == 403) {
-    f.outcome = Outcome::Relist;
-    f.reason = FailureReason::Unauthorized;
+    end.outcome = Outcome::Refused;
+    end.reason = FailureReason::Unauthorized;
     if (response.status == 401) {
       transport_.credentialsRejected();  // read a rotated token at once (client-go token_source.go)
     }
   } else if (response.status >= 500) {
-    f.outcome = Outcome::Retry;
-    f.reason = FailureReason::ServerError;
+    end.outcome = Outcome::ServerError;
   } else {
-    f.outcome = Outcome::Relist;
-    f.reason = FailureReason::ServerError;
+    end.outcome = Outcome::Refused;
   }
-  return f;
+  return end;
 }
 
-ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool paginate) {
+RequestEnd ResourceWatcher::list(const ListWatchPlan::Step& step) {
+  const auto failed = [](Outcome outcome, FailureReason reason, std::string detail) {
+    return RequestEnd{.outcome = outcome,
+                      .reason = reason,
+                      .detail = std::move(detail),
+                      .retryAfter = {},
+                      .as = Request::List};
+  };
   ListResult all;
   std::string continueToken;
   std::string body;
   bool first = true;
   do {
     std::string target = query(false);
-    if (paginate) {
+    if (step.paginate) {
       target += "limit=" + std::to_string(options_.pageSize) + "&";
     }
     // Continuation requests carry no resourceVersion (client-go tools/pager/pager.go).
-    target += continueToken.empty() ? (rv.empty() ? "" : "resourceVersion=" + encode(rv))
-                                    : "continue=" + encode(continueToken);
+    target += continueToken.empty()
+                  ? (step.resourceVersion.empty() ? "" : "resourceVersion=" + encode(step.resourceVersion))
+                  : "continue=" + encode(continueToken);
     body.clear();
     HttpResponse response;
     try {
@@ -159,33 +180,31 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
         return !stopped_.load();
       });
     } catch (const TransportError& e) {
-      return {stopped_ ? Outcome::Stopped : Outcome::Retry, FailureReason::ConnectionFailure, e.what(), {}};
+      return failed(Outcome::TransportError, FailureReason::ConnectionFailure, e.what());
     }
     if (stopped_) {
-      return {Outcome::Stopped, FailureReason::ConnectionFailure, "stopped", {}};
+      return {};
     }
     if (response.status != 200) {
-      Failure f = classify(response);
-      if (!continueToken.empty() && f.outcome == Outcome::Expired) {
-        f.detail = "continue token expired: " + f.detail;  // never use the inconsistent new token
-        f.duringPaging = true;
+      RequestEnd end = classify(response);
+      if (!continueToken.empty() && end.outcome == Outcome::Expired) {
+        end.outcome = Outcome::ContinueExpired;  // never use the inconsistent new token it may carry
+        end.detail = "continue token expired: " + end.detail;
       }
-      return f;
+      return end;
     }
     if (!response.complete) {
-      return {Outcome::Retry, FailureReason::ConnectionFailure, "list response cut short", {}};
+      return failed(Outcome::TransportError, FailureReason::ConnectionFailure, "list response cut short");
     }
     if (response.contentType.find("json") == std::string::npos) {
-      return {Outcome::Relist,
-              FailureReason::ProtocolError,
-              "unexpected Content-Type " + response.contentType,
-              {}};
+      return failed(Outcome::BadResponse, FailureReason::ProtocolError,
+                    "unexpected Content-Type " + response.contentType);
     }
     try {
       ListResult page = decodeListEach(body, kind_, [&](ObjectResult&& item) {
         if (item.rejected) {
           all.rejected.push_back(std::move(*item.rejected));
-        } else if (accepted(metaOf(*item.object))) {
+        } else if (!options_.accept || options_.accept(metaOf(*item.object))) {
           all.items.push_back(std::move(*item.object));
         }
       });
@@ -195,126 +214,60 @@ ResourceWatcher::Failure ResourceWatcher::listOnce(const std::string& rv, bool p
       }
       continueToken = page.continueToken;
     } catch (const JsonError& e) {
-      return {
-          Outcome::Relist, FailureReason::ProtocolError, std::string("undecodable list: ") + e.what(), {}};
+      return failed(Outcome::BadResponse, FailureReason::ProtocolError,
+                    std::string("undecodable list: ") + e.what());
     }
     ++stats_.listPages;
   } while (!continueToken.empty());
-  setResourceVersion(all.resourceVersion);
-  relistRv_ = all.resourceVersion;  // later relists: not older than what we saw (watch edge case 19)
+  plan_.listed(all.resourceVersion);
   ++stats_.lists;
   post_(SourceEvent::listed(kind_, std::move(all)));
   return {};
 }
 
-bool ResourceWatcher::list() {
-  std::string rv = relistRv_;
-  bool paginate = rv.empty() || rv == "0";
-  for (int attempt = 0; attempt < 3 && !stopped_; ++attempt) {
-    const Failure f = listOnce(rv, paginate);
-    switch (f.outcome) {
-      case Outcome::Clean:
-        return true;
-      case Outcome::Stopped:
-        return false;
-      case Outcome::Expired:
-        // Too old an RV (watch edge case 15): restart at once, consistent. An expired continue token (watch
-        // edge cases 16, 48): restart from scratch as one unpaginated list, as client-go's pager does.
-        fail(f);
-        ++stats_.expired;
-        paginate = paginate && !f.duringPaging;
-        rv = relistRv_ = "";
-        continue;
-      case Outcome::TooLarge:
-        fail(f);
-        if (!wait(std::chrono::seconds(f.retryAfter.value_or(1)))) {
-          return false;
-        }
-        rv = relistRv_ = "";
-        continue;
-      default: {
-        fail(f);
-        const auto backoff = backoff_.next(timing_.now(), timing_.random());
-        const auto retryAfter = std::chrono::milliseconds(std::chrono::seconds(f.retryAfter.value_or(0)));
-        wait(std::max(backoff, retryAfter));
-        return false;
-      }
-    }
+RequestEnd ResourceWatcher::watch(const ListWatchPlan::Step& step) {
+  const bool initialEvents = step.request == Request::WatchList;
+  const auto minTimeout = options_.minWatchTimeout.count();
+  const auto timeoutSeconds = std::max<std::int64_t>(
+      1, minTimeout + static_cast<std::int64_t>(static_cast<double>(minTimeout) * timing_.random()));
+  std::string target = query(true) + "timeoutSeconds=" + std::to_string(timeoutSeconds) + "&";
+  if (initialEvents) {
+    target += "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&";
   }
-  if (!stopped_) {
-    wait(backoff_.next(timing_.now(), timing_.random()));
-  }
-  return false;
-}
+  target += "resourceVersion=" + step.resourceVersion;
+  ++stats_.watches;
 
-void ResourceWatcher::run() {
-  bool needList = true;
-  int rewatchFailures = 0;
-  while (!stopped_) {
-    if (needList) {
-      if (options_.watchList && watchListSupported_) {
-        const Failure f = watch(true);
-        if (f.outcome == Outcome::Stopped) {
-          break;
-        }
-        if (f.outcome == Outcome::Clean) {
-          needList = false;
-          continue;
-        }
-        if (f.outcome != Outcome::NoWatchList) {
-          fail(f);
-        }
-        // watch edge case 21: any watch-list failure falls back to a normal LIST (422 / RequestWatchProgress:
-        // for good).
-        watchListSupported_ = f.outcome != Outcome::NoWatchList;
-        ++stats_.watchListFallbacks;
-      }
-      if (!list()) {
-        continue;
-      }
-      needList = false;
-      rewatchFailures = 0;
-    }
-    const Failure f = watch(false);
-    const auto backoff = [&] { return backoff_.next(timing_.now(), timing_.random()); };
-    switch (f.outcome) {
-      case Outcome::Clean:
-        rewatchFailures = 0;
-        break;  // watch edge case 12: re-watch at once from the last RV
-      case Outcome::Stopped:
-        return;
-      case Outcome::Expired:
-        ++stats_.expired;
-        fail(f);
-        relistRv_ = "";
-        needList = true;
-        wait(backoff());
-        break;
-      case Outcome::TooLarge:
-        fail(f);
-        relistRv_ = "";
-        needList = true;
-        wait(std::chrono::seconds(f.retryAfter.value_or(1)));
-        break;
-      case Outcome::Retry:
-        fail(f);
-        wait(std::max(backoff(), std::chrono::milliseconds(std::chrono::seconds(f.retryAfter.value_or(0)))));
-        if (++rewatchFailures > options_.maxRewatchFailures) {
-          needList = true;  // re-watch keeps failing: escalate to a relist
-          relistRv_ = resourceVersion();
-          rewatchFailures = 0;
-        }
-        break;
-      case Outcome::VeryShort:
-      case Outcome::Relist:
-      case Outcome::NoWatchList:
-        fail(f);
-        needList = true;
-        relistRv_ = resourceVersion();  // not "0": never roll back to older state (watch edge case 19)
-        wait(backoff());
-        break;
-    }
+  WatchStream stream({kind_, options_.accept, plan_, stats_, post_}, initialEvents);
+  const auto start = timing_.now();
+  HttpResponse response;
+  try {
+    RequestOptions request;
+    request.idleTimeout = std::chrono::seconds(timeoutSeconds) + options_.idleMargin;
+    request.acceptGzip = false;
+    response = transport_.get(target, request,
+                              [&](std::string_view bytes) { return stream.feed(bytes) && !stopped_; });
+  } catch (const TransportError& e) {
+    return stream.cut(e.what());
   }
+  if (stopped_) {
+    return {};
+  }
+  if (response.status != 200) {
+    RequestEnd end = classify(response);
+    if (initialEvents && (response.status == 422 || response.status == 400)) {
+      end.outcome = Outcome::WatchListUnsupported;  // the WatchList gate is off
+    }
+    end.as = step.request;
+    return end;
+  }
+  if (response.contentType.find("json") == std::string::npos) {
+    return {.outcome = Outcome::BadResponse,
+            .reason = FailureReason::ProtocolError,
+            .detail = "unexpected Content-Type " + response.contentType,
+            .retryAfter = {},
+            .as = stream.as()};
+  }
+  return stream.finish(timing_.now() - start < options_.veryShortWatch);
 }
 
 }  // namespace kipvs::k8s
