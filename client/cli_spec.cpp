@@ -22,39 +22,47 @@ constexpr std::array kCommands{
         "Prints the org.kipvs.Proxy1.Manager properties: version, node name, source (kubernetes or static), "
         "API server and whether the watch is connected, sync state (starting, synced, degraded, stale), "
         "time of the last applied plan, the last error and the number of virtual and real servers.",
-        ""},
+        "", 0, 0},
     CommandSpec{
         "list", "", "list every virtual service and its real servers (like ipvsadm -Ln, with names)",
         "One ListVirtualServices call. Each virtual service shows protocol, address:port, scheduler, flags, "
         "the Kubernetes kind and namespace/name:port; each real server its address:port, forwarding "
         "method, weight, state (ready, not-ready, terminating, drained), pod and node.",
-        ""},
+        "", 0, 0},
     CommandSpec{
         "show", "<ns/name[:port]> | <vip:port> | <key>",
         "show the virtual services of one Service, address or key, with live counters",
         "Selects virtual services by Kubernetes namespace/name (optionally :port name or number), by "
         "virtual address:port (any protocol; IPv6 as [addr]:port) or by key (\"TCP 10.96.0.1:443\"), and "
         "shows them with the kernel's counters for the service and each real server when available.",
-        ""},
+        "", 1, 1},
     CommandSpec{
         "stats", "[<ns/name[:port]> | <vip:port>]",
         "show the kernel's counters (connections, packets, bytes)",
         "Without an argument: one GetStatistics call, a line per virtual service. With a selection: the "
         "counters of each selected service and of its real servers (active and inactive connections).",
-        ""},
+        "", 0, 1},
     CommandSpec{
         "explain", "<vip:port> [tcp|udp|sctp] | <ns/name[:port]>",
         "explain why each endpoint of a Service is in or out of the real servers",
         "Asks the daemon which endpoints back the virtual service and why each one is included or left "
         "out: readiness, terminating fallback, traffic policy, topology, operator drain.",
-        ""},
+        "", 1, 2},
     CommandSpec{
         "watch", "", "follow changes as they happen (until interrupted)",
         "Prints a line per ServiceChanged, SyncCompleted and Manager property change. With --json, one JSON "
         "object per line.",
-        ""},
+        "", 0, 0},
     CommandSpec{"resync", "", "ask the daemon for a full reconcile now (root or group kipvs)",
-                "Schedules a full re-list and repair of the kernel state; returns at once.", ""},
+                "Schedules a full re-list and repair of the kernel state; returns at once.", "", 0, 0},
+    CommandSpec{
+        "reload", "", "re-read the configuration and apply it, or say why not (root or group kipvs)",
+        "Calls Reload: returns once the daemon has applied the configuration files without touching "
+        "traffic. A configuration with any error is refused whole (exit code 6, each problem with its "
+        "file:line on standard error) and the running one stays. Changed keys that need a restart "
+        "(kubeconfig, api-server, proxy-name, node-name, state-dir, dbus, ...) are listed on standard "
+        "error. The unit's ExecReload=, so `systemctl reload kipvsd` fails when the daemon refuses.",
+        "", 0, 0},
     CommandSpec{
         "drain", "node | service <ns/name[:port]|key> | endpoint <addr>",
         "set weight 0 on real servers until undrained (root or group kipvs)",
@@ -62,13 +70,13 @@ constexpr std::array kCommands{
         "real server on this node; service every real server of a Service (or of one port of it, or of "
         "one virtual service by key); endpoint one backend address in every "
         "service it backs.",
-        "node service endpoint"},
+        "node service endpoint", 1, 2},
     CommandSpec{"undrain", "node | service <ns/name[:port]|key> | endpoint <addr>",
                 "lift a drain given with the same arguments (root or group kipvs)", "",
-                "node service endpoint"},
+                "node service endpoint", 1, 2},
     CommandSpec{"log-level", "error|warning|notice|info|debug",
                 "change the daemon's log level at once (root or group kipvs)", "",
-                "error warning notice info debug"},
+                "error warning notice info debug", 1, 1},
 };
 
 constexpr std::array kExitCodes{
@@ -78,8 +86,12 @@ constexpr std::array kExitCodes{
     ExitCodeSpec{kExitNotRunning, "kipvsd is not running (nobody owns org.kipvs.Proxy1 on that bus)"},
     ExitCodeSpec{kExitNotFound, "nothing matched the selection (org.kipvs.Proxy1.Error.NotFound)"},
     ExitCodeSpec{kExitAccessDenied, "the caller may not do this (root or group kipvs required)"},
-    ExitCodeSpec{kExitInvalidArgument,
-                 "the daemon refused an argument (org.kipvs.Proxy1.Error.InvalidArgument)"},
+    ExitCodeSpec{
+        kExitInvalidArgument,
+        "the daemon refused an argument or the configuration (org.kipvs.Proxy1.Error.InvalidArgument)"},
+    ExitCodeSpec{kExitNoBus,
+                 "the bus itself cannot be reached (is dbus running? DBUS_SYSTEM_BUS_ADDRESS / "
+                 "DBUS_SESSION_BUS_ADDRESS)"},
 };
 
 constexpr std::string_view kJson =
@@ -104,7 +116,8 @@ constexpr std::string_view kJson =
     "{event:\"SyncCompleted\", finishedUsec, "
     "durationUsec, "
     "added, removed, changed, failed} | {event:\"PropertiesChanged\", properties:{name:value}}\n"
-    "resync: {ok:true}; drain, undrain: {affected:N}; log-level: {ok:true}";
+    "resync: {ok:true}; reload: {ok:true, restartRequired:[...]}; drain, undrain: {affected:N}; log-level: "
+    "{ok:true}";
 
 }  // namespace
 

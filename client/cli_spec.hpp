@@ -19,6 +19,8 @@ struct CommandSpec {
   std::string_view summary;     // one line for --help
   std::string_view details;     // a paragraph for the man page
   std::string_view completion;  // words completed for the first argument ("" = none)
+  unsigned minArgs = 0;         // checked before the bus is opened (usage errors exit 2)
+  unsigned maxArgs = 0;
 };
 
 struct ExitCodeSpec {
@@ -40,5 +42,6 @@ inline constexpr int kExitNotRunning = 3;
 inline constexpr int kExitNotFound = 4;
 inline constexpr int kExitAccessDenied = 5;
 inline constexpr int kExitInvalidArgument = 6;
+inline constexpr int kExitNoBus = 7;
 
 }  // namespace kipvs::ctl

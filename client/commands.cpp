@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -16,8 +17,31 @@ using core::JsonWriter;
 
 namespace {
 
+std::string busAddress(bool user) {
+  if (const char* address = std::getenv(user ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS")) {
+    return address;
+  }
+  if (!user) {
+    return "unix:path=/run/dbus/system_bus_socket";
+  }
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  return runtime != nullptr ? std::string("unix:path=") + runtime + "/bus" : "(no DBUS_SESSION_BUS_ADDRESS)";
+}
+
 std::unique_ptr<sdbus::IConnection> connect(const Options& options) {
-  return options.user ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
+  try {
+    return options.user ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
+  } catch (const sdbus::Error& e) {
+    const auto address = busAddress(options.user);
+    throw BusUnavailable(
+        std::string("cannot connect to the ") + (options.user ? "session" : "system") + " bus at " + address +
+        " (" + e.getMessage() + "): " +
+        (options.user
+             ? "is a user session bus running (systemctl --user status dbus.socket)? "
+               "DBUS_SESSION_BUS_ADDRESS overrides the address"
+             : "is dbus running (systemctl status dbus.socket dbus.service)? DBUS_SYSTEM_BUS_ADDRESS "
+               "overrides the address; --user talks to the session bus"));
+  }
 }
 
 void expectArgs(const std::string& command, const std::vector<std::string>& args, std::size_t min,
@@ -92,7 +116,22 @@ int drainCommand(ManagerProxy& manager, const std::string& command, const std::v
 
 }  // namespace
 
+void checkUsage(const std::string& name, const std::vector<std::string>& args) {
+  const auto* spec = findCommand(name);
+  if (spec == nullptr) {
+    throw UsageError("unknown command '" + name + "'; see kipvsctl --help");
+  }
+  expectArgs(name, args, spec->minArgs, spec->maxArgs);
+  if (name == "show" || name == "explain" || (name == "stats" && !args.empty())) {
+    requireSelection(args[0]);
+  }
+  if ((name == "drain" || name == "undrain") && args[0] != "node" && args.size() < 2) {
+    throw UsageError("'" + name + " " + args[0] + "' needs a target");
+  }
+}
+
 int runCommand(const std::string& name, const std::vector<std::string>& args, const Options& options) {
+  checkUsage(name, args);
   const auto connection = connect(options);
   ManagerProxy manager(*connection);
   auto& out = std::cout;
@@ -163,6 +202,22 @@ int runCommand(const std::string& name, const std::vector<std::string>& args, co
     expectArgs(name, args, 0, 0);
     manager.Resync();
     printOk(options, "resync scheduled");
+  } else if (name == "reload") {
+    const auto pending = manager.Reload();
+    if (options.json) {
+      JsonWriter j(std::cout);
+      j.beginObject().field("ok", true).key("restartRequired").beginArray();
+      for (const auto& note : pending) {
+        j.value(note);
+      }
+      j.endArray().endObject();
+      std::cout << '\n';
+    } else {
+      std::cout << "configuration reloaded\n";
+      for (const auto& note : pending) {
+        std::cerr << "kipvsctl: not applied until kipvsd restarts: " << note << '\n';
+      }
+    }
   } else if (name == "drain" || name == "undrain") {
     return drainCommand(manager, name, args, options);
   } else if (name == "log-level") {

@@ -29,6 +29,15 @@ class NothingMatched : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The bus could not be opened at all (exit code 7): which bus, at which address, and what to check.
+class BusUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Checks the command and its arguments without the bus; throws UsageError.
+void checkUsage(const std::string& name, const std::vector<std::string>& args);
+
 int runCommand(const std::string& name, const std::vector<std::string>& args, const Options& options);
 
 }  // namespace kipvs::ctl

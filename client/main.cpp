@@ -107,6 +107,8 @@ int main(int argc, char** argv) {
     return runCommand(command, args, options);
   } catch (const UsageError& e) {
     return fail(options.json, kExitUsage, "usage", e.what());
+  } catch (const BusUnavailable& e) {
+    return fail(options.json, kExitNoBus, "bus", e.what());
   } catch (const NothingMatched& e) {
     return fail(options.json, kExitNotFound, kipvs::dbus::kErrorNotFound, e.what());
   } catch (const sdbus::Error& e) {

@@ -9,35 +9,41 @@
 
 #include "app/cli.hpp"
 #include "app/config.hpp"
+#include "app/config_check.hpp"
 #include "app/journal.hpp"
 #include "app/runtime.hpp"
 #include "dbus/bus_names.hpp"
 
 namespace {
 
-using kipvs::app::Config;
+using kipvs::app::LoadedConfig;
 
-// Files, then command-line overrides; nullopt (and every problem on stderr/the journal) when invalid.
-std::optional<Config> loadConfig(const kipvs::app::CommandLine& cli) {
-  Config config;
-  auto errors = kipvs::app::loadConfigFiles(config, cli.configFile);
-  for (const auto& entry : cli.overrides) {
-    if (auto error = kipvs::app::applyConfigOverride(config, entry)) {
-      errors.push_back(*error);
-    }
-  }
-  for (const auto& error : errors) {
-    kipvs::log::error("configuration: " + error.toString());
-  }
-  if (!errors.empty()) {
-    return std::nullopt;
-  }
-  if (config.nodeName.empty()) {
+// Files, then command-line overrides, then the checks across keys; the host name fills node-name.
+LoadedConfig loadConfig(const kipvs::app::CommandLine& cli) {
+  auto loaded = kipvs::app::loadConfiguration(cli.configFile, cli.configNamed, cli.overrides);
+  if (loaded.config && loaded.config->nodeName.empty()) {
     std::array<char, 256> host{};
     gethostname(host.data(), host.size() - 1);
-    config.nodeName = host.data();
+    loaded.config->nodeName = host.data();
   }
-  return config;
+  return loaded;
+}
+
+// --check-config: the findings on stderr whatever the log sink (under systemd, JOURNAL_STREAM is set and
+// the log goes to the journal, but the admin reads the terminal); the effective configuration on stdout.
+int checkConfig(const kipvs::app::CommandLine& cli) {
+  const auto loaded = loadConfig(cli);
+  for (const auto& error : loaded.errors) {
+    std::cerr << "kipvsd: " << error.toString() << '\n';
+  }
+  if (!loaded.config) {
+    std::cerr << "kipvsd: configuration refused (" << loaded.errors.size() << " problem"
+              << (loaded.errors.size() == 1 ? "" : "s") << "); nothing was changed\n";
+    return 2;
+  }
+  kipvs::app::printConfig(std::cout, *loaded.config, loaded.origins);
+  std::cerr << "kipvsd: configuration ok\n";
+  return 0;
 }
 
 }  // namespace
@@ -56,18 +62,20 @@ int main(int argc, char** argv) {
     std::cout << (cli.help ? kipvs::app::usage() : std::string("kipvsd ") + kipvs::dbus::kVersion + "\n");
     return 0;
   }
-  kipvs::app::installJournalSink();
-  auto config = loadConfig(cli);
-  if (!config) {
-    return 2;
-  }
-  kipvs::log::setLevel(config->logLevel);
   if (cli.checkConfig) {
-    std::cout << "configuration ok: node " << config->nodeName << ", scheduler " << config->scheduler << "\n";
-    return 0;
+    return checkConfig(cli);
   }
+  kipvs::app::installJournalSink();
+  auto loaded = loadConfig(cli);
+  for (const auto& error : loaded.errors) {
+    kipvs::log::error("configuration: " + error.toString());
+  }
+  if (!loaded.config) {
+    return 2;  // the unit's RestartPreventExitStatus=2: a refused configuration is not retried
+  }
+  kipvs::log::setLevel(loaded.config->logLevel);
   try {
-    return kipvs::app::runKipvsd(*config, [&cli] { return loadConfig(cli); });
+    return kipvs::app::runKipvsd(*loaded.config, [&cli] { return loadConfig(cli); });
   } catch (const std::exception& error) {
     // Setting up failed (no IPVS in the kernel, no netlink permission, no bus): say so to systemd.
     kipvs::log::error(std::string("fatal: ") + error.what());

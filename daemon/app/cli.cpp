@@ -34,6 +34,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       cli.overrides.emplace_back("log-level=debug");
     } else if (is("--config")) {
       cli.configFile = takeValue("--config");
+      cli.configNamed = true;
     } else if (is("--set")) {
       cli.overrides.push_back(takeValue("--set"));
     } else {
@@ -67,7 +68,8 @@ std::string usage() {
          "  --state-dir DIR      last-known-good state (default /var/lib/kipvs)\n"
          "  --set KEY=VALUE      override any configuration key\n"
          "  -v, --verbose        log-level = debug\n"
-         "  --check-config       validate the configuration, print it and exit\n"
+         "  --check-config       validate the configuration; print it (stdout) with the origin of\n"
+         "                       each value, and every problem (stderr); exit 0, or 2 if refused\n"
          "  --version, --help\n";
 }
 

@@ -10,6 +10,7 @@ namespace kipvs::app {
 
 struct CommandLine {
   std::filesystem::path configFile = "/etc/kipvs/kipvsd.conf";
+  bool configNamed = false;            // --config given: the file must exist
   std::vector<std::string> overrides;  // key=value, applied after the files in order
   bool help = false;
   bool version = false;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +43,9 @@ struct Config {
   // source = kubernetes: with no complete snapshot from the API server this long after start, program
   // the last-known-good state saved in stateDir (SyncState stale). 0: never restore.
   std::chrono::milliseconds restoreAfter{10'000};
+  // READY=1 after the first complete sync, or after this long without one (STATUS= says why), so units
+  // ordered after kipvsd (kubelet) never wait on an API server that may need this node. 0: no timeout.
+  std::chrono::milliseconds readyTimeout{30'000};
   log::Level logLevel = log::Level::Info;
   BusKind bus = BusKind::System;  // where to publish; none: no D-Bus at all (minimal hosts, tests)
 
@@ -55,15 +60,36 @@ struct ConfigError {
   std::string toString() const;
 };
 
-// Applies `text` on top of `config`. Returns every problem found; keys with errors leave the value as it was.
-std::vector<ConfigError> applyConfigText(Config& config, std::string_view text,
-                                         const std::string& sourceName);
+// Where each key's value came from ("file:line", "command line"); keys absent have their default.
+using ConfigOrigins = std::map<std::string, std::string, std::less<>>;
+
+// Applies `text` on top of `config`. Returns every problem found; keys with errors leave the value as it
+// was (the caller refuses the whole configuration when there is any).
+std::vector<ConfigError> applyConfigText(Config& config, std::string_view text, const std::string& sourceName,
+                                         ConfigOrigins* origins = nullptr);
 
 // Applies one `key=value` (command-line override) on top of `config`.
-std::optional<ConfigError> applyConfigOverride(Config& config, std::string_view keyValue);
+std::optional<ConfigError> applyConfigOverride(Config& config, std::string_view keyValue,
+                                               ConfigOrigins* origins = nullptr);
 
-// Reads the main file (if present) and its drop-in directory `<file>.d/*.conf`.
-std::vector<ConfigError> loadConfigFiles(Config& config, const std::filesystem::path& mainFile);
+// Reads the main file and its drop-in directory `<file>.d/*.conf`. A missing main file is an error
+// when `mainRequired` (named with --config), else the defaults apply.
+std::vector<ConfigError> loadConfigFiles(Config& config, const std::filesystem::path& mainFile,
+                                         ConfigOrigins* origins = nullptr, bool mainRequired = false);
+
+// One key of the configuration, its value as the file would spell it, and whether a reload applies it
+// (else it takes effect at the next start).
+struct ConfigEntry {
+  std::string key;
+  std::string value;
+  bool reloadable = true;
+};
+// Every key the parser knows, in file order.
+std::vector<ConfigEntry> describeConfig(const Config& config);
+// The keys whose value differs between `running` and `next` but which a reload cannot apply.
+std::vector<std::string> restartOnlyChanges(const Config& running, const Config& next);
+
+std::string formatDuration(std::chrono::milliseconds duration);  // the inverse of parseDuration
 
 // Where the last-known-good cluster snapshot is kept: <state-dir>/last-known-good.json.
 inline std::filesystem::path lastKnownGoodPath(const Config& config) {

@@ -90,6 +90,13 @@ void DaemonControl::setLogLevel(log::Level level) {
   log::notice("log level set to " + std::string(log::toString(level)) + " over D-Bus");
 }
 
+std::vector<std::string> DaemonControl::reload() {
+  if (!reload_) {
+    throw ControlError(ControlError::Code::Unavailable, "this daemon cannot reload its configuration");
+  }
+  return reload_();
+}
+
 std::optional<core::Explanation> DaemonControl::explain(const core::VirtualServiceKey& key) {
   const auto& desired = daemon_.reconciler().desired();
   const auto found = desired.services.find(key);

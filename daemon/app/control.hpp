@@ -4,6 +4,7 @@
 // kernel read where needed; and the observer that keeps the bus view in step with each applied sync.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include "app/daemon.hpp"
@@ -24,6 +25,8 @@ class DaemonControl final : public core::ControlPort {
   std::uint32_t drain(const core::DrainTarget& target) override;
   std::uint32_t undrain(const core::DrainTarget& target) override;
   void setLogLevel(log::Level level) override;
+  std::vector<std::string> reload() override;
+  void setReload(std::function<std::vector<std::string>()> reload) { reload_ = std::move(reload); }
   std::optional<core::Explanation> explain(const core::VirtualServiceKey& key) override;
   std::optional<core::LiveServiceStatus> readStatus(const core::VirtualServiceKey& key) override;
   std::map<core::VirtualServiceKey, core::IpvsStats> readAllStats() override;
@@ -31,6 +34,7 @@ class DaemonControl final : public core::ControlPort {
  private:
   Daemon& daemon_;
   core::IpvsPort& ipvs_;
+  std::function<std::vector<std::string>()> reload_;
   // One kernel dump serves every stats call within a second (monitoring agents poll all services).
   std::chrono::steady_clock::time_point statsReadAt_{};
   std::map<core::VirtualServiceKey, core::IpvsStats> statsCache_;

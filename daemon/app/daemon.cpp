@@ -16,8 +16,10 @@ Daemon::Daemon(Config config, Timers& timers, HostPorts ports, const core::Clock
                                                        .conntrack = ports.conntrack,
                                                        .store = ports.store,
                                                        .nodeAddresses = ports.nodeAddresses},
-                                       clock, *cluster_, static_cast<SyncLoop::Observer&>(*this))) {
+                                       clock, *cluster_, static_cast<SyncLoop::Observer&>(*this))),
+      readyTimer_(timers.makeTimer([this] { readyTimeout(); })) {
   status_.needsConnection = config_.source == SourceKind::Kubernetes;
+  status_.readyTimeout = formatDuration(config_.readyTimeout);
 }
 
 Daemon::~Daemon() = default;
@@ -29,11 +31,29 @@ void Daemon::removeListener(SyncListener& listener) {
 core::AdoptionReport Daemon::start() {
   auto report = sync_->start();
   cluster_->start();
+  if (config_.readyTimeout.count() > 0) {
+    readyTimer_->armIn(config_.readyTimeout);
+  }
   return report;
 }
 
 void Daemon::stop() {
+  readyTimer_->cancel();
   cluster_->stop();
+}
+
+// No complete sync within ready-timeout: an API server that runs as a static pod of this node's kubelet,
+// which is ordered after kipvsd, cannot answer before kubelet starts. READY=1 lets the boot go on (the
+// StatusLine listener sends it, saying why); the first sync follows when the source delivers.
+void Daemon::readyTimeout() {
+  if (status_.ready) {
+    return;
+  }
+  status_.readyTimedOut = true;
+  log::warning("no complete sync " + status_.readyTimeout + " after start (" + statusLineOf(status_) +
+                   "); telling systemd the service is ready so the boot goes on",
+               {{"KIPVS_READY_TIMEOUT", status_.readyTimeout}});
+  publishStatus();
 }
 
 void Daemon::reload(Config config) {
@@ -83,6 +103,7 @@ void Daemon::applied(const AppliedSync& sync) {
   refreshSourceStatus();
   if (!status_.ready) {
     status_.ready = true;
+    readyTimer_->cancel();
     log::notice(std::string(status_.restoredFromState ? "first sync (restored state)" : "first sync") +
                 " complete: " + std::to_string(status_.virtualServices) + " virtual services");
   }

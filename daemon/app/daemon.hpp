@@ -80,12 +80,14 @@ class Daemon final : private ClusterState::Observer, private SyncLoop::Observer 
 
   void refreshSourceStatus();
   void publishStatus();
+  void readyTimeout();
 
   Config config_;
   DaemonStatus status_;
   std::unique_ptr<ClusterState> cluster_;
   std::unique_ptr<SyncLoop> sync_;
   std::vector<SyncListener*> listeners_;
+  std::unique_ptr<Timer> readyTimer_;  // ready-timeout: READY=1 without a complete sync
 };
 
 }  // namespace kipvs::app

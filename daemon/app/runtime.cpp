@@ -2,6 +2,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -128,9 +129,61 @@ std::unique_ptr<sdbus::IConnection> connectBus(BusKind kind) {
   return nullptr;
 }
 
+// Re-reads the configuration and applies it without touching traffic. Keys a reload cannot apply keep
+// their running value and are reported (returned, and logged); a refused configuration leaves the
+// running one and throws ControlError(InvalidArgument) with every problem.
+std::vector<std::string> reloadConfiguration(Daemon& daemon, Source& source,
+                                             const std::function<LoadedConfig()>& reloadConfig) {
+  const bool ready = daemon.status().ready || daemon.status().readyTimedOut;  // READY=1 was sent
+  if (ready) {
+    notify::reloading("reloading configuration");
+  }
+  auto loaded = reloadConfig();
+  std::vector<std::string> pending;
+  if (loaded.config) {
+    auto next = std::move(*loaded.config);
+    const auto running = describeConfig(daemon.config());
+    const auto wanted = describeConfig(next);
+    for (const auto& key : restartOnlyChanges(daemon.config(), next)) {
+      const auto valueIn = [&key](const std::vector<ConfigEntry>& entries) {
+        return std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.key == key; })
+            ->value;
+      };
+      const auto was = valueIn(running);
+      pending.push_back(key + ": \"" + was + "\" -> \"" + valueIn(wanted) +
+                        "\" needs a restart (systemctl restart kipvsd); still \"" + was + "\"");
+      applyConfigOverride(next, key + "=" + was);  // keep the running value until then
+    }
+    for (const auto& note : pending) {
+      log::warning("reload: " + note, {{"KIPVS_RESTART_PENDING", note.substr(0, note.find(':'))}});
+    }
+    log::setLevel(next.logLevel);
+    daemon.reload(std::move(next));
+    source.rescan();
+    log::notice(
+        "configuration reloaded" +
+        (pending.empty() ? std::string() : "; " + std::to_string(pending.size()) + " key(s) need a restart"));
+  }
+  if (ready) {
+    notify::ready(daemon.statusLine());
+  } else {
+    notify::status(daemon.statusLine());
+  }
+  if (!loaded.config) {
+    std::string reason;
+    for (const auto& error : loaded.errors) {
+      log::error("reload refused: " + error.toString());
+      reason += (reason.empty() ? "" : "; ") + error.toString();
+    }
+    throw core::ControlError(core::ControlError::Code::InvalidArgument,
+                             "configuration refused, the running one stays: " + reason);
+  }
+  return pending;
+}
+
 }  // namespace
 
-int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloadConfig) {
+int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) {
   EventLoop loop;
   ipvs::NetlinkIpvs netlink;
   applyKernelSettings(config, netlink);
@@ -196,23 +249,13 @@ int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloa
     loop.exit(0);
   });
   loop.onSignal(SIGINT, [&] { loop.exit(0); });
+  auto reload = [&] { return reloadConfiguration(daemon, source, reloadConfig); };
+  control.setReload(reload);
   loop.onSignal(SIGHUP, [&] {
-    const bool ready = daemon.status().ready;
-    if (ready) {
-      notify::reloading("reloading configuration");
-    }
-    if (auto next = reloadConfig()) {
-      if (next->source != daemon.config().source || next->staticDir != daemon.config().staticDir) {
-        log::warning("source changes need a restart; keeping the running source");
-      }
-      log::setLevel(next->logLevel);
-      daemon.reload(std::move(*next));
-      source.rescan();
-    }
-    if (ready) {
-      notify::ready(daemon.statusLine());
-    } else {
-      notify::status(daemon.statusLine());
+    try {
+      reload();
+    } catch (const core::ControlError&) {
+      // Logged; the running configuration stays. `systemctl reload` uses kipvsctl reload to see it.
     }
   });
   loop.enableWatchdog();

@@ -5,12 +5,12 @@
 
 #include <filesystem>
 
-#include "app/config.hpp"
+#include "app/config_check.hpp"
 
 namespace kipvs::app {
 
-// `reloadConfig` re-reads the configuration on SIGHUP; it returns nullopt when the files are invalid
-// (the running configuration then stays).
-int runKipvsd(const Config& config, std::function<std::optional<Config>()> reloadConfig);
+// `reloadConfig` re-reads the configuration on SIGHUP and on the bus's Reload(); when it is refused
+// (any error) the running configuration stays.
+int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig);
 
 }  // namespace kipvs::app

@@ -4,7 +4,7 @@ namespace kipvs::app {
 
 void StatusLine::statusChanged(const DaemonStatus& status) {
   auto line = statusLineOf(status);
-  if (!readySent_ && status.ready) {
+  if (!readySent_ && (status.ready || status.readyTimedOut)) {
     readySent_ = true;
     last_ = line;
     out_.ready(line);

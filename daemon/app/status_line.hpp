@@ -1,8 +1,9 @@
 #pragma once
 
 // The post-sync listener that tells systemd what the daemon serves: READY=1 with the first status line
-// once the first sync is applied, then STATUS= each time the line changes (never twice the same). Before
-// READY only failures are told: the start's "waiting for …" line is sent by the caller.
+// once the first sync is applied (or ready-timeout has passed without one), then STATUS= each time the
+// line changes (never twice the same). Before READY only failures are told: the start's "waiting for …"
+// line is sent by the caller.
 
 #include <string>
 

@@ -13,6 +13,9 @@ namespace kipvs::app {
 
 struct DaemonStatus {
   bool ready = false;  // first complete sync done
+  // ready-timeout passed before the first complete sync: READY=1 was sent anyway, STATUS= says why.
+  bool readyTimedOut = false;
+  std::string readyTimeout;  // as configured, e.g. "30s"
   bool sourceSynced = false;
   bool connected = false;
   bool needsConnection = false;    // source = kubernetes: not connected means stale

@@ -40,6 +40,10 @@ ManagerInterface::ManagerInterface(sdbus::IObject& object) : object_(object) {
       .onInterface(iface)
       .withInputParamNames("level")
       .implementedAs([this](const std::string& level) { return SetLogLevel(level); });
+  object_.registerMethod("Reload")
+      .onInterface(iface)
+      .withOutputParamNames("restart_required")
+      .implementedAs([this]() { return Reload(); });
   object_.registerSignal("SyncCompleted")
       .onInterface(iface)
       .withParameters<std::uint64_t, std::uint64_t, std::uint32_t, std::uint32_t, std::uint32_t,

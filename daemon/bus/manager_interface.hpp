@@ -45,6 +45,7 @@ class ManagerInterface {
   virtual std::uint32_t Drain(const std::string& scope, const std::string& target) = 0;
   virtual std::uint32_t Undrain(const std::string& scope, const std::string& target) = 0;
   virtual void SetLogLevel(const std::string& level) = 0;
+  virtual std::vector<std::string> Reload() = 0;
 
   virtual std::string Version() = 0;
   virtual std::string NodeName() = 0;

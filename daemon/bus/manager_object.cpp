@@ -186,6 +186,15 @@ std::uint32_t ManagerObject::Undrain(const std::string& scope, const std::string
   }
 }
 
+std::vector<std::string> ManagerObject::Reload() {
+  requireAdmin("Reload");
+  try {
+    return control_.reload();
+  } catch (...) {
+    rethrowAsBusError("reloading the configuration");
+  }
+}
+
 void ManagerObject::SetLogLevel(const std::string& level) {
   requireAdmin("SetLogLevel");
   const auto parsed = requireLogLevel(level);

@@ -48,6 +48,7 @@ class ManagerObject final : public sdbus::AdaptorInterfaces<ManagerInterface, sd
   std::uint32_t Drain(const std::string& scope, const std::string& target) override;
   std::uint32_t Undrain(const std::string& scope, const std::string& target) override;
   void SetLogLevel(const std::string& level) override;
+  std::vector<std::string> Reload() override;
 
   std::string Version() override { return version_; }
   std::string NodeName() override { return status_.nodeName; }

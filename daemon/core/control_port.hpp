@@ -117,6 +117,9 @@ class ControlPort {
   virtual std::uint32_t drain(const DrainTarget& target) = 0;
   virtual std::uint32_t undrain(const DrainTarget& target) = 0;
   virtual void setLogLevel(log::Level level) = 0;
+  // Re-reads the configuration and applies it. Returns one note per changed key that needs a restart
+  // (kept at its running value); throws ControlError(InvalidArgument) with the reasons when refused.
+  virtual std::vector<std::string> reload() = 0;
   // nullopt when no published virtual service has this key.
   virtual std::optional<Explanation> explain(const VirtualServiceKey& key) = 0;
   // Throws ControlError(Unavailable) when the kernel cannot be read; nullopt when it lacks the service.

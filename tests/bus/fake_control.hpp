@@ -16,6 +16,7 @@ class FakeControl final : public core::ControlPort {
     std::vector<core::DrainTarget> drains;
     std::vector<core::DrainTarget> undrains;
     std::vector<log::Level> logLevels;
+    int reloads = 0;
   };
 
   void requestResync() override {
@@ -41,6 +42,19 @@ class FakeControl final : public core::ControlPort {
     const std::lock_guard lock(mutex_);
     calls_.logLevels.push_back(level);
   }
+  // Refused while setReloadRefused(reason); else reports one restart-only key.
+  std::vector<std::string> reload() override {
+    const std::lock_guard lock(mutex_);
+    ++calls_.reloads;
+    if (!reloadRefusal_.empty()) {
+      throw core::ControlError(core::ControlError::Code::InvalidArgument, reloadRefusal_);
+    }
+    return {"kubeconfig: \"/a\" -> \"/b\" needs a restart"};
+  }
+  void setReloadRefused(std::string reason) {
+    const std::lock_guard lock(mutex_);
+    reloadRefusal_ = std::move(reason);
+  }
   std::optional<core::Explanation> explain(const core::VirtualServiceKey& key) override;
   std::optional<core::LiveServiceStatus> readStatus(const core::VirtualServiceKey& key) override;
   std::map<core::VirtualServiceKey, core::IpvsStats> readAllStats() override;
@@ -58,6 +72,7 @@ class FakeControl final : public core::ControlPort {
   mutable std::mutex mutex_;
   Calls calls_;
   bool kernelUnavailable_ = false;
+  std::string reloadRefusal_;
 };
 
 }  // namespace kipvs::test

@@ -150,7 +150,21 @@ TEST_F(Kipvsctl, ActionsAndTheirErrors) {
   EXPECT_EQ(r.exitCode, 2);
   r = run({"drain", "service", "default/missing"});
   EXPECT_EQ(r.exitCode, 4);
+  r = run({"reload"});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, "configuration reloaded\n");
+  EXPECT_EQ(r.err,
+            "kipvsctl: not applied until kipvsd restarts: kubeconfig: \"/a\" -> \"/b\" needs a restart\n");
+  r = run({"--json", "reload"});
+  EXPECT_EQ(r.out, R"({"ok":true,"restartRequired":["kubeconfig: \"/a\" -> \"/b\" needs a restart"]})"
+                   "\n");
+  server_.control().setReloadRefused(
+      "configuration refused, the running one stays: kipvsd.conf:3: scheduler: bad");
+  r = run({"reload"});
+  EXPECT_EQ(r.exitCode, 6);
+  EXPECT_THAT(r.err, HasSubstr("kipvsd.conf:3: scheduler: bad"));
   const auto calls = server_.control().calls();
+  EXPECT_EQ(calls.reloads, 3);
   EXPECT_EQ(calls.resyncs, 1);
   EXPECT_EQ(calls.drains.size(), 2U);  // the second one is default/missing
   EXPECT_EQ(calls.undrains.size(), 1U);
@@ -197,9 +211,35 @@ TEST(KipvsctlWithoutDaemon, SaysTheDaemonIsNotRunning) {
   r = runProcess({kipvsctl, "--json", "watch"}, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus.address()});
   EXPECT_EQ(r.exitCode, 3);
   EXPECT_THAT(r.err, HasSubstr(R"({"error":{"name":"org.freedesktop.DBus.Error.ServiceUnknown")"));
-  r = runProcess({kipvsctl, "status"}, {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/socket"});
-  EXPECT_EQ(r.exitCode, 1);
-  EXPECT_THAT(r.err, HasSubstr("kipvsctl: "));
+}
+
+// The command line is checked before any bus is opened: usage errors are exit code 2 even without a
+// bus; without a reachable bus kipvsctl names the bus, its address and what to check, exit code 7.
+TEST(KipvsctlWithoutBus, UsageErrorsComeFirstAndAMissingBusIsNamed) {
+  const std::string kipvsctl = binaryDir() + "/client/kipvsctl";
+  const std::vector<std::string> noBus{"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/socket",
+                                       "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/session"};
+  for (const auto& usage : std::vector<std::vector<std::string>>{{"frobnicate"},
+                                                                 {"list", "extra"},
+                                                                 {"show"},
+                                                                 {"show", "not a selection"},
+                                                                 {"drain", "service"},
+                                                                 {"log-level"},
+                                                                 {"reload", "now"}}) {
+    auto args = usage;
+    args.insert(args.begin(), kipvsctl);
+    const auto r = runProcess(args, noBus);
+    EXPECT_EQ(r.exitCode, 2) << usage[0] << ": " << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("bus"))) << usage[0];
+  }
+  auto r = runProcess({kipvsctl, "status"}, noBus);
+  EXPECT_EQ(r.exitCode, 7);
+  EXPECT_THAT(r.err, HasSubstr("cannot connect to the system bus at unix:path=/nonexistent/socket"));
+  EXPECT_THAT(r.err, HasSubstr("is dbus running"));
+  r = runProcess({kipvsctl, "--user", "--json", "list"}, noBus);
+  EXPECT_EQ(r.exitCode, 7);
+  EXPECT_THAT(r.err, HasSubstr(R"({"error":{"name":"bus","message":"cannot connect to the session bus at )"
+                               R"(unix:path=/nonexistent/session)"));
 }
 
 TEST(KipvsctlDocs, ManPageAndCompletionCoverEveryCommand) {
@@ -208,8 +248,8 @@ TEST(KipvsctlDocs, ManPageAndCompletionCoverEveryCommand) {
   man << std::ifstream(binaryDir() + "/client/kipvsctl.1").rdbuf();
   completion << std::ifstream(binaryDir() + "/client/kipvsctl.bash").rdbuf();
   const auto help = runProcess({binaryDir() + "/client/kipvsctl", "--help"});
-  for (const char* command :
-       {"status", "list", "show", "stats", "explain", "watch", "resync", "drain", "undrain", "log-level"}) {
+  for (const char* command : {"status", "list", "show", "stats", "explain", "watch", "resync", "reload",
+                              "drain", "undrain", "log-level"}) {
     std::string roffName = command;
     if (roffName == "log-level") {
       roffName = "log\\-level";

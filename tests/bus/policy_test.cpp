@@ -140,6 +140,7 @@ TEST_F(Policy, NobodyMayNotCallTheMutatingMethods) {
            {kManager + ".Drain", {"node", ""}},
            {kManager + ".Undrain", {"node", ""}},
            {kManager + ".SetLogLevel", {"debug"}},
+           {kManager + ".Reload", {}},
            {"org.freedesktop.DBus.Properties.Set", {kManager, "SyncState", "<'synced'>"}}}) {
     const auto r = call(bus, method, args, {});
     EXPECT_NE(r.exitCode, 0) << method;
@@ -150,6 +151,7 @@ TEST_F(Policy, NobodyMayNotCallTheMutatingMethods) {
   EXPECT_TRUE(calls.drains.empty());
   EXPECT_TRUE(calls.undrains.empty());
   EXPECT_TRUE(calls.logLevels.empty());
+  EXPECT_EQ(calls.reloads, 0);
 }
 
 TEST_F(Policy, TheAdminGroupAndRootMayAct) {
@@ -185,6 +187,9 @@ TEST_F(Policy, WithoutThePolicyTheDaemonStillRefusesNobody) {
   EXPECT_THAT(r.err, HasSubstr(dbus::kErrorAccessDenied));
   r = call(bus, kManager + ".Drain", {"node", ""}, {});
   EXPECT_THAT(r.err, HasSubstr(dbus::kErrorAccessDenied));
+  r = call(bus, kManager + ".Reload", {}, {});
+  EXPECT_THAT(r.err, HasSubstr(dbus::kErrorAccessDenied));
+  EXPECT_EQ(server.control().calls().reloads, 0);
   r = call(bus, kManager + ".Resync", {}, {group_->gid()});
   EXPECT_EQ(r.exitCode, 0) << r.err;  // supplementary group membership counts
   EXPECT_EQ(server.control().calls().resyncs, 1);

@@ -1,7 +1,12 @@
 # Boot without an API server under systemd (rule 3, daemon/README.md, issue 6 item 1): source = kubernetes with
-# an API server that does not answer and a last-known-good file in /var/lib/kipvs. `systemctl restart`
-# returns once the saved state is programmed (Type=notify, READY=1), the unit is active, STATUS= and
-# the bus say stale, and traffic to the restored ClusterIP reaches the pods.
+# an API server that does not answer.
+# 1. No last-known-good file (issue 12): a unit ordered after kipvsd (as kubelet is) starts once
+#    ready-timeout has passed; kipvsd is active and STATUS= says it is not synced and why.
+# 2. A last-known-good file in /var/lib/kipvs: `systemctl restart` returns once the saved state is
+#    programmed (Type=notify, READY=1), the unit is active, STATUS= and the bus say stale, and traffic to
+#    the restored ClusterIP reaches the pods.
+# 3. `systemctl reload` (kipvsctl reload, D-Bus Reload) fails with the reason on a bad configuration and
+#    keeps the running one; a changed restart-only key is reported in the journal.
 . /e2e/lib.sh
 . ./pods.sh
 
@@ -32,7 +37,36 @@ source = kubernetes
 kubeconfig = /etc/kipvs/kubeconfig
 node-name = node-a
 restore-after = 2s
+ready-timeout = 5s
 CONF
+
+step "no last-known-good file: a unit ordered after kipvsd starts after ready-timeout"
+rm -f /var/lib/kipvs/last-known-good.json
+cat >/etc/systemd/system/after-kipvs.service <<'UNIT'
+[Unit]
+Requires=kipvsd.service
+After=kipvsd.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/touch /run/after-kipvs-ran
+UNIT
+systemctl daemon-reload
+systemctl stop kipvsd
+# Without ready-timeout this start would wait for the API server until TimeoutStartSec (3 min) fails it.
+systemctl start after-kipvs.service
+[ -e /run/after-kipvs-ran ] || fail "the unit ordered after kipvsd did not run"
+expect_eq "$(systemctl is-active kipvsd)" active "is-active without API server nor state"
+status=$(systemctl show -P StatusText kipvsd)
+echo "StatusText: $status"
+case $status in
+  "not synced yet: API server unreachable"*"READY=1 sent after ready-timeout 5s") ;;
+  *) fail "StatusText does not say why kipvsd is not synced: $status" ;;
+esac
+journalctl -u kipvsd --no-pager -p warning | grep -q "telling systemd the service is ready" ||
+  fail "no journal warning about ready-timeout"
+expect_eq "$(busctl get-property org.kipvs.Proxy1 /org/kipvs/Proxy1 org.kipvs.Proxy1.Manager SyncState)" \
+  's "starting"' "SyncState before any sync"
 endpoint() {  # endpoint <index>
   printf '{"addresses":["10.244.%s.2"],"conditions":{"ready":true},"targetRef":{"kind":"Pod","name":"pod%s"}}' "$1" "$1"
 }
@@ -65,4 +99,22 @@ requests 10 | sort | uniq -c | tee /tmp/spread
 grep -q FAILED /tmp/spread && fail "requests failed"
 grep -q pod1 /tmp/spread && grep -q pod2 /tmp/spread || fail "not spread over both pods"
 systemctl status kipvsd --no-pager | head -n 12
+
+step "systemctl reload fails visibly on a bad configuration and keeps the running one"
+printf '[kipvsd]\nscheduler = foo\n' >/etc/kipvs/kipvsd.conf.d/90-bad.conf
+if systemctl reload kipvsd; then fail "systemctl reload succeeded with scheduler = foo"; fi
+journalctl -u kipvsd --no-pager | grep -q "90-bad.conf:2: scheduler: expected an IPVS scheduler" ||
+  fail "the refusal is not in the journal with file:line and key"
+expect_eq "$(systemctl is-active kipvsd)" active "is-active after a refused reload"
+/usr/libexec/kipvs/kipvsd --check-config >/dev/null 2>/tmp/check && fail "--check-config accepted scheduler = foo"
+grep -q "90-bad.conf:2: scheduler:" /tmp/check || fail "--check-config printed no finding on stderr"
+rm /etc/kipvs/kipvsd.conf.d/90-bad.conf
+
+step "a changed restart-only key is reported, the reload itself succeeds"
+printf '[kipvsd]\nproxy-name = kipvs\n' >/etc/kipvs/kipvsd.conf.d/90-proxy.conf
+kipvsctl reload 2>/tmp/reload || fail "kipvsctl reload failed: $(cat /tmp/reload)"
+grep -q 'proxy-name: "" -> "kipvs" needs a restart' /tmp/reload || fail "restart-only key not reported: $(cat /tmp/reload)"
+systemctl reload kipvsd
+journalctl -u kipvsd --no-pager | grep -q 'reload: proxy-name: "" -> "kipvs" needs a restart' ||
+  fail "restart-only key not in the journal"
 step "restore_under_systemd OK"

@@ -63,7 +63,7 @@ TEST(Config, ReportsEachBadLineAndKeepsTheRest) {
   const auto errors = applyConfigText(
       config, "[kipvsd]\nsync-period = soon\nbogus = 1\nscheduler = lc\nnoequals\n", "bad.conf");
   ASSERT_EQ(errors.size(), 3U);
-  EXPECT_EQ(errors[0].toString(), "bad.conf:2: expected a duration such as 30s, got \"soon\"");
+  EXPECT_EQ(errors[0].toString(), "bad.conf:2: sync-period: expected a duration such as 30s, got \"soon\"");
   EXPECT_EQ(errors[1].line, 3);
   EXPECT_EQ(errors[2].line, 5);
   EXPECT_EQ(config.syncPeriod, milliseconds(30'000));

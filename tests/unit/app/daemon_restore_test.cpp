@@ -215,6 +215,46 @@ TEST_F(DaemonRestoreTest, AFileSavedOnAnotherNodeIsRefused) {
   EXPECT_EQ(daemon_->statusLine(), "waiting for the first complete snapshot from the source");
 }
 
+// Boot with the API server unreachable and no last-known-good file (a control-plane node whose API
+// server is a static pod of the kubelet ordered after kipvsd): READY=1 after ready-timeout with a status
+// line saying why; nothing is programmed; the first sync still comes when the API server answers.
+TEST_F(DaemonRestoreTest, WithoutStateOrApiServerReadyComesAfterReadyTimeoutAndSaysWhy) {
+  config_.readyTimeout = milliseconds(30);
+  makeDaemon();
+  daemon_->handle(k8s::SourceEvent::failure(k8s::ResourceKind::Service, k8s::FailureReason::ConnectionFailure,
+                                            "connection refused"));
+  settle();
+  ASSERT_EQ(readyLines_.size(), 1U);
+  EXPECT_TRUE(readyLines_[0].starts_with("not synced yet: API server unreachable: ")) << readyLines_[0];
+  EXPECT_TRUE(readyLines_[0].ends_with(
+      "connection refused; the kernel keeps its current state; READY=1 sent after ready-timeout 30ms"))
+      << readyLines_[0];
+  EXPECT_FALSE(daemon_->status().ready);
+  EXPECT_TRUE(daemon_->status().readyTimedOut);
+  EXPECT_TRUE(ipvs_.log.empty());
+  EXPECT_EQ(agentStatusOf(*daemon_).syncState, core::SyncState::Starting);
+
+  apiLists();
+  settle();
+  EXPECT_EQ(readyLines_.size(), 1U) << "READY=1 once";
+  ASSERT_FALSE(statusLines_.empty());
+  EXPECT_EQ(statusLines_.back(), "synced: 1 virtual services");
+  EXPECT_EQ(ipvs_.table.size(), 1U);
+}
+
+// Restoring the last-known-good state is unchanged: it comes first and makes the daemon ready.
+TEST_F(DaemonRestoreTest, ARestoreBeforeReadyTimeoutNeedsNoTimeout) {
+  config_.readyTimeout = milliseconds(60);
+  saveLastKnownGood();
+  makeDaemon();
+  settle();
+  settle();
+  EXPECT_TRUE(daemon_->status().restoredFromState);
+  EXPECT_FALSE(daemon_->status().readyTimedOut);
+  ASSERT_EQ(readyLines_.size(), 1U);
+  EXPECT_TRUE(readyLines_[0].starts_with("stale: restored last-known-good state")) << readyLines_[0];
+}
+
 TEST_F(DaemonRestoreTest, NoFileMeansNoRestore) {
   makeDaemon();
   settle();
