@@ -17,8 +17,9 @@ packages=(
   dbus dbus-bin systemd libglib2.0-bin openssl iproute2 nftables
   # VM tier: qemu under TCG, a busybox initramfs, kernel modules, ipvsadm inside the guest
   qemu-system-x86 busybox-static kmod cpio ipvsadm procps conntrack
-  # benchmarks (tests/bench): kube-proxy's iptables rules for bench-datapath, its plot
-  iptables gnuplot-nox
+  # benchmarks (tests/bench): kube-proxy's iptables rules for bench-datapath, its plot; simdjson, the
+  # JSON library bench-k8s compares kipvs's decoder with (the bench links it, kipvsd does not)
+  iptables gnuplot-nox libsimdjson-dev
   # packaging
   dpkg-dev fakeroot rpm lintian rpmlint
 )
