@@ -1,6 +1,6 @@
 #include "app/control.hpp"
 
-#include "core/desired_service.hpp"
+#include "core/explain.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -97,48 +97,20 @@ std::vector<std::string> DaemonControl::reload() {
   return reload_();
 }
 
+// Explained against what the last sync programmed from (the restored snapshot until the source syncs),
+// with the node facts it used; drained real servers say so.
 std::optional<core::Explanation> DaemonControl::explain(const core::VirtualServiceKey& key) {
   const auto& desired = daemon_.reconciler().desired();
-  const auto found = desired.services.find(key);
-  if (found == desired.services.end()) {
+  if (!desired.services.contains(key)) {
     return std::nullopt;
   }
-  const auto& origin = found->second.origin;
-  core::Explanation explanation{.key = key, .summary = {}, .endpoints = {}};
-  const auto& snapshot = daemon_.snapshot();
-  const auto service = snapshot.services.find(origin.key());
-  if (service == snapshot.services.end()) {
-    explanation.summary = "the Service is gone; this virtual service is being removed";
+  if (auto explanation =
+          core::explainVirtualService(daemon_.activeSnapshot(), daemon_.nodeContext(), desired, key)) {
     return explanation;
   }
-  const auto slices = snapshot.slicesByService.find(origin.key());
-  const std::span<const core::EndpointSlice> sliceSpan = slices == snapshot.slicesByService.end()
-                                                             ? std::span<const core::EndpointSlice>{}
-                                                             : std::span(slices->second);
-  std::size_t used = 0;
-  for (const auto& explained : core::explainService(service->second, sliceSpan, daemon_.nodeContext())) {
-    if (explained.key != key) {
-      continue;
-    }
-    for (const auto& decision : explained.endpoints) {
-      const bool in = core::isUsed(decision.verdict);
-      used += in ? 1 : 0;
-      explanation.endpoints.push_back({.address = decision.address,
-                                       .port = decision.port,
-                                       .pod = decision.origin.pod,
-                                       .node = decision.origin.node,
-                                       .included = in,
-                                       .reason = std::string(core::toString(decision.verdict))});
-    }
-  }
-  explanation.summary = origin.ns + "/" + origin.name +
-                        (origin.portName.empty() ? "" : ":" + origin.portName) + " (" +
-                        std::string(core::toString(origin.kind)) + "): " + std::to_string(used) + " of " +
-                        std::to_string(explanation.endpoints.size()) + " endpoints in use";
-  if (!found->second.problem.empty()) {
-    explanation.summary += "; " + found->second.problem;
-  }
-  return explanation;
+  // Its Service left the snapshot since the last sync: the next one removes it.
+  return core::Explanation{
+      .key = key, .summary = "the Service is gone; this virtual service is being removed", .endpoints = {}};
 }
 
 std::optional<core::LiveServiceStatus> DaemonControl::readStatus(const core::VirtualServiceKey& key) {
@@ -156,8 +128,8 @@ std::optional<core::LiveServiceStatus> DaemonControl::readStatus(const core::Vir
 }
 
 std::map<core::VirtualServiceKey, core::IpvsStats> DaemonControl::readAllStats() {
-  const auto now = std::chrono::steady_clock::now();
-  if (now - statsReadAt_ < std::chrono::seconds(1)) {
+  const auto now = clock_.now();
+  if (statsReadAt_ && now - *statsReadAt_ < std::chrono::seconds(1)) {
     return statsCache_;
   }
   try {

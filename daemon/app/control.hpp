@@ -1,7 +1,7 @@
 #pragma once
 
 // What D-Bus callers may ask of kipvsd (core::ControlPort), answered from the daemon's state and one
-// kernel read where needed; and the observer that keeps the bus view in step with each applied sync.
+// kernel read where needed.
 
 #include <chrono>
 #include <functional>
@@ -19,7 +19,8 @@ std::uint32_t foldDrain(core::Drains& drains, const core::DrainTarget& target,
 
 class DaemonControl final : public core::ControlPort {
  public:
-  DaemonControl(Daemon& daemon, core::IpvsPort& ipvs) : daemon_(daemon), ipvs_(ipvs) {}
+  DaemonControl(Daemon& daemon, core::IpvsPort& ipvs, const core::Clock& clock)
+      : daemon_(daemon), ipvs_(ipvs), clock_(clock) {}
 
   void requestResync() override { daemon_.requestResync(); }
   std::uint32_t drain(const core::DrainTarget& target) override;
@@ -35,8 +36,9 @@ class DaemonControl final : public core::ControlPort {
   Daemon& daemon_;
   core::IpvsPort& ipvs_;
   std::function<std::vector<std::string>()> reload_;
+  const core::Clock& clock_;
   // One kernel dump serves every stats call within a second (monitoring agents poll all services).
-  std::chrono::steady_clock::time_point statsReadAt_{};
+  std::optional<core::Clock::TimePoint> statsReadAt_;
   std::map<core::VirtualServiceKey, core::IpvsStats> statsCache_;
 };
 

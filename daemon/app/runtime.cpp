@@ -212,7 +212,7 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
   daemon.addListener(ipv6Forwarding);
   daemon.addListener(firewallSync);
 
-  DaemonControl control(daemon, netlink);
+  DaemonControl control(daemon, netlink, clock);
   auto connection = connectBus(config.bus);
   std::unique_ptr<bus::SdbusPublisher> publisher;
   std::unique_ptr<BusView> view;

@@ -13,7 +13,8 @@
 
 namespace kipvs::test {
 
-TestServer::TestServer(std::string address, core::DesiredState initial) {
+TestServer::TestServer(std::string address, core::DesiredState initial, core::ControlPort* control)
+    : answering_(control != nullptr ? *control : control_) {
   wakeFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeFd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -87,7 +88,7 @@ bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const
 
 void TestServer::loop(const std::string& address, core::DesiredState initial) {
   auto connection = sdbus::createSessionBusConnectionWithAddress(address);
-  bus::SdbusPublisher publisher(*connection, control_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
+  bus::SdbusPublisher publisher(*connection, answering_, bus::CallerPolicy::withGroupNamed(dbus::kAdminGroup),
                                 dbus::kVersion);
   publisher.setStatus(knownStatus());
   state_ = std::make_unique<core::DesiredState>(std::move(initial));

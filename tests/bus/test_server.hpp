@@ -19,8 +19,9 @@ namespace kipvs::test {
 
 class TestServer {
  public:
-  // Connects to `address`, publishes `initial` with knownStatus(), then requests the bus name.
-  TestServer(std::string address, core::DesiredState initial);
+  // Connects to `address`, publishes `initial` with knownStatus(), then requests the bus name. Calls go
+  // to `control` (the real app::DaemonControl in tests/bus/daemon_control_test.cpp), else to control().
+  TestServer(std::string address, core::DesiredState initial, core::ControlPort* control = nullptr);
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -36,6 +37,7 @@ class TestServer {
   void post(std::function<void()> task);
 
   FakeControl control_;
+  core::ControlPort& answering_;
   int wakeFd_ = -1;
   std::mutex mutex_;
   std::vector<std::function<void()>> tasks_;
