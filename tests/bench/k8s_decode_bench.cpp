@@ -292,7 +292,7 @@ int main() {
     kipvs::k8s::decodeListEach(slices, kipvs::k8s::ResourceKind::EndpointSlice, keep);
     decoded = byService.size() + bySlice.size();
   });
-  if (decoded != 2 * kServices) {
+  if (decoded != static_cast<std::size_t>(2 * kServices)) {
     std::fprintf(stderr, "decoded %zu objects, expected %d\n", decoded, 2 * kServices);
     return 1;
   }
