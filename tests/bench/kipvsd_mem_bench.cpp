@@ -18,49 +18,15 @@
 #include "app/event_loop.hpp"
 #include "app/firewall_sync.hpp"
 #include "bench_alloc.hpp"
-#include "core/diff.hpp"
 #include "core/host_ports.hpp"
-#include "core/ipvs_port.hpp"
 #include "core/ports.hpp"
 #include "k8s/static_source.hpp"
+#include "kernel_table.hpp"
 #include "kipvsd_bench_env.hpp"
 
 namespace {
 
 using namespace kipvs;
-
-// The kernel's table, no op log: what the daemon holds is what is measured.
-class KernelTable final : public core::IpvsPort {
- public:
-  core::ObservedState table;
-  std::vector<core::VirtualServiceStatus> listServices() override {
-    std::vector<core::VirtualServiceStatus> result;
-    result.reserve(table.size());
-    for (const auto& [key, vs] : table) {
-      core::VirtualServiceStatus status;
-      status.service = vs.service;
-      result.push_back(status);
-    }
-    return result;
-  }
-  std::vector<core::RealServerStatus> listRealServers(const core::VirtualServiceKey& key) override {
-    std::vector<core::RealServerStatus> reals;
-    if (const auto it = table.find(key); it != table.end()) {
-      for (const auto& server : it->second.reals) {
-        core::RealServerStatus real;
-        real.server = server;
-        reals.push_back(real);
-      }
-    }
-    return reals;
-  }
-  std::vector<int> apply(const std::vector<core::IpvsOp>& ops) override {
-    for (const auto& op : ops) {
-      core::applyToObserved(table, op);
-    }
-    return std::vector<int>(ops.size(), 0);
-  }
-};
 
 class NoAddresses final : public core::AddressPort {
  public:
@@ -130,7 +96,7 @@ int main() {
   config.bus = app::BusKind::None;
 
   app::EventLoop loop;
-  KernelTable kernel;
+  bench::KernelTable kernel;
   NoAddresses addresses;
   NoConntrack conntrack;
   NoStore store;
