@@ -1,15 +1,14 @@
 #include "app/ipv6_forwarding.hpp"
 
-#include <algorithm>
-
 #include "core/log.hpp"
 
 namespace kipvs::app {
 
 std::string Ipv6Forwarding::synced(const AppliedSync& sync) {
-  const bool hasIpv6 =
-      std::any_of(sync.desired.services.begin(), sync.desired.services.end(),
-                  [](const auto& entry) { return entry.first.family == core::IpFamily::V6; });
+  // O(1) on every sync: keys order by family first, so any IPv6 virtual service is the last one.
+  static_assert(core::IpFamily::V4 < core::IpFamily::V6);
+  const auto& services = sync.desired.services;
+  const bool hasIpv6 = !services.empty() && services.rbegin()->first.family == core::IpFamily::V6;
   if (on_ || !hasIpv6) {
     return {};
   }

@@ -71,8 +71,12 @@ class NetlinkNodeAddresses final : public core::NodeAddressPort {
 // READY=1 once the first state is published, the bus name requested just before it; STATUS= after.
 class SystemdAnnouncements final : public StatusAnnouncements {
  public:
-  explicit SystemdAnnouncements(sdbus::IConnection* connection) : connection_(connection) {}
+  SystemdAnnouncements(sdbus::IConnection* connection, bus::SdbusPublisher* publisher)
+      : connection_(connection), publisher_(publisher) {}
   void ready(const std::string& line) override {
+    if (publisher_ != nullptr) {
+      publisher_->goLive();  // per-service signals from now on: the name is about to be owned
+    }
     if (connection_ != nullptr) {
       connection_->requestName(dbus::kBusName);  // last, once the first state is published
     }
@@ -82,6 +86,7 @@ class SystemdAnnouncements final : public StatusAnnouncements {
 
  private:
   sdbus::IConnection* connection_;
+  bus::SdbusPublisher* publisher_;
 };
 
 // Feeds the daemon with cluster events: the static directory or the Kubernetes API.
@@ -231,7 +236,7 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
         },
         [&] { pump->dispatch(); });
   }
-  SystemdAnnouncements announcements(connection.get());
+  SystemdAnnouncements announcements(connection.get(), publisher.get());
   StatusLine statusLine(announcements);
   daemon.addListener(statusLine);
 

@@ -1,6 +1,7 @@
 // What the D-Bus publisher costs at scale: N synthetic virtual services (R real servers each) published
 // on a private dbus-daemon by the same publisher + BusPump loop the daemon runs, then one
-// `kipvsctl --json list` over the whole table.
+// `kipvsctl --json list` over the whole table, then one changed service published with its key named
+// (after an incremental sync) and without (every service compared).
 //   bus_publish_bench [--services N] [--reals R]        (defaults: 10000, 10)
 // The state is built before the first measurement: the daemon owns it, not the publisher. Memory is
 // measured after malloc_trim(0) so that freed heap (the burst of queued signals) does not count:
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 
 #include "known_state.hpp"
@@ -103,6 +105,27 @@ int main(int argc, char** argv) {
   server.run([](kipvs::bus::SdbusPublisher&) {});  // the loop is idle again: the reply is out
   const auto after = settle();
 
+  // One real server's weight changed: publishing after an incremental sync (its key named, as the
+  // daemon does) against a publish that compares every service (as after a full sync). Timed on the
+  // publisher's thread; the states stay alive here until the server takes the last one over.
+  auto changed = syntheticState(services, reals);
+  const auto key = changed.services.begin()->first;
+  changed.services.begin()->second.reals.front().server.weight = 3;
+  auto again = changed;
+  again.services.begin()->second.reals.front().server.weight = 4;
+  const std::set<kipvs::core::VirtualServiceKey> touched{key};
+  double touchedSeconds = 0;
+  double wholeSeconds = 0;
+  server.run([&](kipvs::bus::SdbusPublisher& publisher) {
+    auto started = std::chrono::steady_clock::now();
+    publisher.publish(changed, {.finishedUsec = 2}, &touched);
+    touchedSeconds = secondsSince(started);
+    started = std::chrono::steady_clock::now();
+    publisher.publish(again, {.finishedUsec = 3});
+    wholeSeconds = secondsSince(started);
+  });
+  server.publish(std::move(again), {.finishedUsec = 4});
+
   const auto k = std::to_string(services / 1000) + "k_services";
   std::printf("bus_services: %zu x %d real servers\n", services, reals);
   std::printf("bus_publisher_mib_%s: %.1f\n", k.c_str(), after.rssMiB - before.rssMiB);
@@ -111,5 +134,7 @@ int main(int argc, char** argv) {
   std::printf("bus_list_peak_mib_%s: %.1f\n", k.c_str(), listPeakMiB);
   std::printf("bus_publish_seconds_%s: %.2f\n", k.c_str(), publishSeconds);
   std::printf("kipvsctl_list_json_seconds_%s: %.2f (%zu bytes)\n", k.c_str(), listSeconds, listBytes);
+  std::printf("bus_publish_one_change_us_%s: %.1f (comparing every service: %.1f)\n", k.c_str(),
+              touchedSeconds * 1e6, wholeSeconds * 1e6);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "bus/wire.hpp"
@@ -137,6 +138,48 @@ TEST(ServiceTree, RemovalUnpublishesAndAddingAgainPublishes) {
   EXPECT_EQ(manager.RealServerCount(), 4U);
   tree = runProcess({"busctl", "--address=" + bus.address(), "tree", "--list", dbus::kBusName});
   EXPECT_THAT(tree.out, HasSubstr(apiPath()));
+}
+
+// After an incremental sync the daemon names the keys it touched: only those are compared and
+// signalled, and a later full publish (no keys) catches up with everything else.
+TEST(ServiceTree, AnIncrementalPublishComparesOnlyTheTouchedKeys) {
+  PrivateBus bus;
+  TestServer server(bus.address(), knownState());
+  ManagerClient manager(bus.address());
+  ServiceClient api(bus.address(), apiPath());
+  const auto shopPath = bus::servicePath(tcpKey("fd00::20", 80));
+  const auto newKey = tcpKey("10.96.0.50", 8080);
+  auto state = knownState();
+  state.services.at(tcpKey("10.96.0.1", 443)).reals.front().server.weight = 7;
+  state.services.at(tcpKey("fd00::20", 80)).service.scheduler = "mh";  // not touched: not seen yet
+  auto added = state.services.at(tcpKey("10.96.0.1", 443));
+  added.service.key = newKey;
+  state.services.emplace(newKey, added);
+  const std::set<core::VirtualServiceKey> touched{tcpKey("10.96.0.1", 443), newKey, tcpKey("10.96.9.9", 1)};
+  auto changes = server.publish(state, {.finishedUsec = 2}, &touched);
+  EXPECT_EQ(changes.added, 1U);
+  EXPECT_EQ(changes.changed, 1U);
+  EXPECT_EQ(changes.removed, 0U);
+  EXPECT_TRUE(manager.events.waitFor("ServiceChanged changed TCP 10.96.0.1:443 " + apiPath()));
+  EXPECT_TRUE(manager.events.waitFor("ServiceChanged added TCP 10.96.0.50:8080 " + bus::servicePath(newKey)));
+  EXPECT_EQ(std::get<2>(api.RealServers().front()), 7);
+  EXPECT_EQ(manager.VirtualServiceCount(), 4U);
+
+  const std::set<core::VirtualServiceKey> none;
+  EXPECT_EQ(server.publish(state, {.finishedUsec = 3}, &none).changed, 0U);
+  changes = server.publish(state, {.finishedUsec = 4});  // full: the untouched change shows now
+  EXPECT_EQ(changes.changed, 1U);
+  EXPECT_EQ(changes.added + changes.removed, 0U);
+  EXPECT_TRUE(manager.events.waitFor("ServiceChanged changed TCP [fd00::20]:80 " + shopPath));
+
+  auto without = state;
+  without.services.erase(newKey);
+  const std::set<core::VirtualServiceKey> gone{newKey};
+  EXPECT_EQ(server.publish(without, {.finishedUsec = 5}, &gone).removed, 1U);
+  EXPECT_TRUE(
+      manager.events.waitFor("ServiceChanged removed TCP 10.96.0.50:8080 " + bus::servicePath(newKey)));
+  EXPECT_EQ(manager.VirtualServiceCount(), 3U);
+  EXPECT_EQ(manager.RealServerCount(), 4U);
 }
 
 TEST(ServiceTree, IntrospectionOfTheServicesNodeListsEveryChild) {

@@ -76,11 +76,12 @@ void TestServer::run(std::function<void(bus::SdbusPublisher&)> task) {
   finished.get();
 }
 
-bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const core::SyncSummary& summary) {
+bus::SdbusPublisher::Changes TestServer::publish(core::DesiredState state, const core::SyncSummary& summary,
+                                                 const std::set<core::VirtualServiceKey>* touched) {
   bus::SdbusPublisher::Changes changes;
   run([&](bus::SdbusPublisher& publisher) {
     auto next = std::make_unique<core::DesiredState>(std::move(state));
-    changes = publisher.publish(*next, summary);
+    changes = publisher.publish(*next, summary, touched);
     state_ = std::move(next);  // the previous state is no longer read
   });
   return changes;
@@ -93,6 +94,7 @@ void TestServer::loop(const std::string& address, core::DesiredState initial) {
   publisher.setStatus(knownStatus());
   state_ = std::make_unique<core::DesiredState>(std::move(initial));
   publisher.publish(*state_, {.finishedUsec = 1700000000000000, .durationUsec = 1500, .failedOps = 0});
+  publisher.goLive();
   connection->requestName(dbus::kBusName);  // last, as the daemon does
   publisher_ = &publisher;
   bus::BusPump pump(*connection);

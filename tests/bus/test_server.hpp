@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,7 +30,9 @@ class TestServer {
   void run(std::function<void(bus::SdbusPublisher&)> task);
   // Publishes `state` on the loop thread and keeps it alive, as the daemon keeps its desired state
   // (the publisher reads from it until the next publish).
-  bus::SdbusPublisher::Changes publish(core::DesiredState state, const core::SyncSummary& summary);
+  // `touched`: as SdbusPublisher::publish (null compares every service).
+  bus::SdbusPublisher::Changes publish(core::DesiredState state, const core::SyncSummary& summary,
+                                       const std::set<core::VirtualServiceKey>* touched = nullptr);
   FakeControl& control() { return control_; }
 
  private:
