@@ -3,14 +3,10 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "core/log.hpp"
@@ -21,11 +17,6 @@ namespace kipvs::k8s {
 namespace {
 
 constexpr int kDebounceMs = 200;  // editors write in several steps; read once they are done
-
-bool isManifest(const std::filesystem::path& path) {
-  const auto ext = path.extension();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
 
 void defaultNamespace(core::ObjectMeta& meta) {
   if (meta.ns.empty()) {
@@ -84,17 +75,6 @@ void readDocument(std::string_view json, const std::string& where, ManifestSet& 
   }
 }
 
-void readFile(const std::filesystem::path& path, ManifestSet& set) {
-  std::ifstream in(path);
-  if (!in) {
-    set.errors.push_back(path.string() + ": cannot read");
-    return;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  readManifestText(text.str(), path.string(), path.extension() == ".json", set);
-}
-
 }  // namespace
 
 void readManifestText(std::string_view text, const std::string& where, bool json, ManifestSet& set) {
@@ -110,77 +90,6 @@ void readManifestText(std::string_view text, const std::string& where, bool json
   } catch (const std::exception& error) {
     set.errors.push_back(where + ": " + error.what());
   }
-}
-
-namespace {
-
-std::vector<std::filesystem::path> manifestFiles(const std::filesystem::path& dir, ManifestSet& set) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && isManifest(entry.path()) &&
-        entry.path().filename().string().front() != '.') {
-      files.push_back(entry.path());
-    }
-  }
-  if (ec) {
-    set.errors.push_back(dir.string() + ": " + ec.message());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-template <typename T>
-void append(std::vector<T>& to, const std::vector<T>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
-}  // namespace
-
-ManifestSet readManifestDirectory(const std::filesystem::path& dir) {
-  return ManifestCache{}.read(dir, {}, true);
-}
-
-ManifestSet ManifestCache::read(const std::filesystem::path& dir, const std::set<std::string>& changed,
-                                bool all) {
-  ManifestSet set;
-  std::map<std::filesystem::path, File> next;
-  lastParsed_ = 0;
-  for (const auto& path : manifestFiles(dir, set)) {
-    Signature signature;
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) {
-      signature = {.inode = info.st_ino,
-                   .size = info.st_size,
-                   .mtimeNs = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec};
-    }
-    auto cached = files_.find(path);
-    if (!all && cached != files_.end() && signature.size >= 0 && cached->second.signature == signature &&
-        !changed.contains(path.filename().string())) {
-      next.emplace(path, std::move(cached->second));
-      continue;
-    }
-    File file{.signature = signature, .objects = {}};
-    readFile(path, file.objects);
-    ++lastParsed_;
-    next.emplace(path, std::move(file));
-  }
-  files_ = std::move(next);
-  // Reserved exactly: growth slack of the lists of 400-byte objects was ~4.5 MiB of peak at 10k Services.
-  std::size_t services = 0;
-  std::size_t slices = 0;
-  for (const auto& [path, file] : files_) {
-    services += file.objects.services.items.size();
-    slices += file.objects.slices.items.size();
-  }
-  set.services.items.reserve(services);
-  set.slices.items.reserve(slices);
-  for (const auto& [path, file] : files_) {  // lexical order, as the files were read
-    append(set.services.items, file.objects.services.items);
-    append(set.slices.items, file.objects.slices.items);
-    append(set.errors, file.objects.errors);
-  }
-  return set;
 }
 
 StaticSource::StaticSource(std::filesystem::path dir, Post post)
@@ -225,16 +134,37 @@ void StaticSource::rescan() {
 
 void StaticSource::post(const std::set<std::string>& changed, bool all) {
   const std::lock_guard lock(mutex_);
-  auto set = cache_.read(dir_, changed, all);
-  log::debug("static source: " + std::to_string(set.services.items.size()) + " Services and " +
-             std::to_string(set.slices.items.size()) + " EndpointSlices in " + dir_.string() + " (" +
-             std::to_string(cache_.lastParsed()) + " files parsed)");
+  auto changes = cache_.read(dir_, changed, all);
+  auto& set = changes.upserted;
+  log::debug("static source: " + std::to_string(cache_.lastParsed()) + " files parsed in " + dir_.string() +
+             ": " + std::to_string(set.services.items.size()) + " Services and " +
+             std::to_string(set.slices.items.size()) + " EndpointSlices to apply, " +
+             std::to_string(changes.deleted.size()) + " objects gone");
   for (const auto& error : set.errors) {
     log::warning("static source: " + error, {{"KIPVS_MANIFEST_ERROR", error}});
     post_(SourceEvent::failure(ResourceKind::Service, FailureReason::MalformedObject, error));
   }
-  post_(SourceEvent::listed(ResourceKind::Service, std::move(set.services)));
-  post_(SourceEvent::listed(ResourceKind::EndpointSlice, std::move(set.slices)));
+  if (!listed_) {
+    listed_ = true;
+    post_(SourceEvent::listed(ResourceKind::Service, std::move(set.services)));
+    post_(SourceEvent::listed(ResourceKind::EndpointSlice, std::move(set.slices)));
+    return;
+  }
+  const auto event = [](EventType type, Object object) {
+    WatchEvent out;
+    out.type = type;
+    out.object = std::move(object);
+    return out;
+  };
+  for (auto* list : {&set.services, &set.slices}) {
+    const auto kind = list == &set.services ? ResourceKind::Service : ResourceKind::EndpointSlice;
+    for (auto& item : list->items) {
+      post_(SourceEvent::watch(kind, event(EventType::Modified, std::move(item))));
+    }
+  }
+  for (const auto& gone : changes.deleted) {
+    post_(SourceEvent::watch(gone.kind, event(EventType::Deleted, deletionOf(gone))));
+  }
 }
 
 void StaticSource::watch() {

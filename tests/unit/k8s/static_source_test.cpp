@@ -5,8 +5,11 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <random>
+#include <set>
 #include <thread>
 
+#include "k8s/cache.hpp"
 #include "k8s/yaml_json.hpp"
 
 namespace kipvs::k8s {
@@ -156,60 +159,171 @@ std::vector<std::string> serviceNames(const ManifestSet& set) {
   return names;
 }
 
-TEST_F(ManifestDir, CacheParsesOnlyChangedFilesAndServesTheRestAsBefore) {
+std::vector<std::string> deletedNames(const ManifestChanges& changes) {
+  std::vector<std::string> names;
+  for (const auto& object : changes.deleted) {
+    names.push_back(std::string(toString(object.kind)) + " " + object.key.name);
+  }
+  return names;
+}
+
+TEST_F(ManifestDir, CacheParsesOnlyChangedFilesAndReportsWhatTheyChanged) {
   write("a.yaml", serviceYaml("a", "10.96.0.1"));
   write("b.yaml", serviceYaml("b", "10.96.0.2"));
   write("c.yaml", kWebYaml);
   ManifestCache cache;
   const auto first = cache.read(dir_, {}, false);
   EXPECT_EQ(cache.lastParsed(), 3U);
-  EXPECT_EQ(serviceNames(first), (std::vector<std::string>{"a", "b", "web"}));
-  EXPECT_EQ(first.slices.items.size(), 1U);
+  EXPECT_EQ(serviceNames(first.upserted), (std::vector<std::string>{"a", "b", "web"}));
+  EXPECT_EQ(first.upserted.slices.items.size(), 1U);
+  EXPECT_TRUE(first.deleted.empty());
 
   const auto unchanged = cache.read(dir_, {}, false);
   EXPECT_EQ(cache.lastParsed(), 0U);
-  EXPECT_EQ(serviceNames(unchanged), serviceNames(first));
-  EXPECT_EQ(unchanged.slices.items, first.slices.items);
+  EXPECT_TRUE(unchanged.upserted.services.items.empty());
+  EXPECT_TRUE(unchanged.upserted.slices.items.empty());
+  EXPECT_TRUE(unchanged.deleted.empty());
 
   // Same size, maybe the same timestamp: the name from inotify is what makes it re-read.
   write("b.yaml", serviceYaml("B", "10.96.0.2"));
-  EXPECT_EQ(serviceNames(cache.read(dir_, {"b.yaml"}, false)), (std::vector<std::string>{"a", "B", "web"}));
+  const auto renamed = cache.read(dir_, {"b.yaml"}, false);
   EXPECT_EQ(cache.lastParsed(), 1U);
+  EXPECT_EQ(serviceNames(renamed.upserted), std::vector<std::string>{"B"});
+  EXPECT_EQ(deletedNames(renamed), std::vector<std::string>{"Service b"});
 
   fs::remove(dir_ / "a.yaml");  // deleted
   fs::rename(dir_ / "c.yaml", dir_ / "0-web.yaml");
   const auto moved = cache.read(dir_, {"a.yaml", "c.yaml", "0-web.yaml"}, false);
-  EXPECT_EQ(serviceNames(moved), (std::vector<std::string>{"web", "B"}));
-  EXPECT_EQ(moved.slices.items.size(), 1U);
   EXPECT_EQ(cache.lastParsed(), 1U);
+  EXPECT_EQ(serviceNames(moved.upserted), std::vector<std::string>{"web"});
+  EXPECT_EQ(moved.upserted.slices.items.size(), 1U);
+  EXPECT_EQ(deletedNames(moved), std::vector<std::string>{"Service a"});
 
+  // Every file read again: only a text that differs from the last parse is parsed.
   const auto all = cache.read(dir_, {}, true);
-  EXPECT_EQ(cache.lastParsed(), 2U);
-  EXPECT_EQ(serviceNames(all), serviceNames(moved));
+  EXPECT_EQ(cache.lastParsed(), 0U);
+  EXPECT_TRUE(all.upserted.services.items.empty());
+  write("b.yaml", serviceYaml("B", "10.96.0.3"));
+  EXPECT_EQ(serviceNames(cache.read(dir_, {}, true).upserted), std::vector<std::string>{"B"});
+  EXPECT_EQ(cache.lastParsed(), 1U);
 }
 
 TEST_F(ManifestDir, AFileTurnedMalformedDropsOnlyItsOwnObjectsAndIsReportedEachRead) {
   write("a.yaml", serviceYaml("a", "10.96.0.1"));
   write("b.yaml", serviceYaml("b", "10.96.0.2"));
   ManifestCache cache;
-  ASSERT_EQ(cache.read(dir_, {}, false).services.items.size(), 2U);
+  ASSERT_EQ(cache.read(dir_, {}, false).upserted.services.items.size(), 2U);
   write("b.yaml", "kind: Service\nmetadata: [unclosed\n");
   const auto broken = cache.read(dir_, {"b.yaml"}, false);
-  EXPECT_EQ(serviceNames(broken), std::vector<std::string>{"a"});
-  ASSERT_EQ(broken.errors.size(), 1U);
-  EXPECT_NE(broken.errors[0].find("b.yaml"), std::string::npos);
+  EXPECT_TRUE(broken.upserted.services.items.empty());
+  EXPECT_EQ(deletedNames(broken), std::vector<std::string>{"Service b"});
+  ASSERT_EQ(broken.upserted.errors.size(), 1U);
+  EXPECT_NE(broken.upserted.errors[0].find("b.yaml"), std::string::npos);
   const auto again = cache.read(dir_, {}, false);  // not parsed again, still reported, as a full read does
   EXPECT_EQ(cache.lastParsed(), 0U);
-  EXPECT_EQ(again.errors, broken.errors);
-  EXPECT_EQ(again.errors, readManifestDirectory(dir_).errors);
+  EXPECT_EQ(again.upserted.errors, broken.upserted.errors);
+  EXPECT_EQ(again.upserted.errors, readManifestDirectory(dir_).errors);
   write("b.yaml", serviceYaml("b", "10.96.0.2"));
   const auto fixed = cache.read(dir_, {"b.yaml"}, false);
-  EXPECT_TRUE(fixed.errors.empty());
-  EXPECT_EQ(serviceNames(fixed), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(fixed.upserted.errors.empty());
+  EXPECT_EQ(serviceNames(fixed.upserted), std::vector<std::string>{"b"});
 }
 
-TEST_F(ManifestDir, StaticSourcePostsCompleteListsAndRereadsOnChange) {
+TEST_F(ManifestDir, AnObjectInSeveralFilesIsServedFromTheLastAndTheNextTakesOver) {
+  write("a.yaml", serviceYaml("web", "10.96.0.1"));
+  write("b.yaml", serviceYaml("web", "10.96.0.2"));
+  write("c.yaml", serviceYaml("other", "10.96.0.9"));
+  ManifestCache cache;
+  const auto first = cache.read(dir_, {}, false);
+  ASSERT_EQ(serviceNames(first.upserted), (std::vector<std::string>{"other", "web"}));
+  EXPECT_EQ(std::get<core::Service>(first.upserted.services.items[1]).clusterIPs[0].toString(), "10.96.0.2");
+  EXPECT_EQ(readManifestDirectory(dir_).services.items.size(), 2U);
+
+  write("a.yaml", serviceYaml("web", "10.96.0.3"));  // not the last definer: nothing to serve
+  const auto shadowed = cache.read(dir_, {"a.yaml"}, false);
+  EXPECT_EQ(cache.lastParsed(), 1U);
+  EXPECT_TRUE(shadowed.upserted.services.items.empty());
+
+  fs::remove(dir_ / "b.yaml");  // a.yaml's definition takes over; nothing is deleted
+  const auto takeover = cache.read(dir_, {"b.yaml"}, false);
+  ASSERT_EQ(serviceNames(takeover.upserted), std::vector<std::string>{"web"});
+  EXPECT_EQ(std::get<core::Service>(takeover.upserted.services.items[0]).clusterIPs[0].toString(),
+            "10.96.0.3");
+  EXPECT_TRUE(takeover.deleted.empty());
+
+  fs::remove(dir_ / "a.yaml");
+  EXPECT_EQ(deletedNames(cache.read(dir_, {"a.yaml"}, false)), std::vector<std::string>{"Service web"});
+}
+
+// The cluster cache fed the static source's changes, read after read, equals one built from a fresh
+// read of the whole directory, whatever the files did (written, rewritten, emptied, broken, renamed,
+// deleted, one object defined in several files).
+TEST_F(ManifestDir, ChangesAppliedReadAfterReadEqualAFreshReadOfTheDirectory) {
+  std::mt19937 random(14);
+  const std::vector<std::string> names{"a.yaml", "b.yaml", "c.json", "d.yaml", "e.yml"};
+  const auto manifest = [&](std::size_t file) -> std::string {
+    const int variant = static_cast<int>(random() % 7);
+    const std::string service = "svc" + std::to_string(random() % 4);  // shared between files
+    const std::string ip = "10.96.0." + std::to_string(1 + random() % 200);
+    const std::string slice =
+        "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: " + service + "-" +
+        std::to_string(file) + ", labels: {kubernetes.io/service-name: " + service +
+        "}}\naddressType: IPv4\nendpoints:\n- addresses: [\"10.244.0." + std::to_string(1 + random() % 200) +
+        "\"]\nports: [{name: http, port: 80}]\n";
+    if (names[file].ends_with(".json")) {
+      return variant == 0
+                 ? "{\"kind\": \"Service\", \"metadata\": {\"name\": \"" + service + "\"}"
+                 : "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"" + service +
+                       "\"}, \"spec\": {\"clusterIP\": \"" + ip + "\", \"ports\": [{\"port\": 80}]}}";
+    }
+    switch (variant) {
+      case 0:
+        return "";
+      case 1:
+        return "kind: Service\nmetadata: [unclosed\n";
+      case 2:
+        return slice;
+      default:
+        return serviceYaml(service, ip) + "---\n" + slice;
+    }
+  };
+  ManifestCache cache;
+  ClusterCache incremental;
+  Delta unused;
+  for (int step = 0; step < 200; ++step) {
+    const auto file = static_cast<std::size_t>(random() % names.size());
+    const auto action = random() % 5;
+    std::set<std::string> changed{names[file]};
+    if (action == 0) {
+      fs::remove(dir_ / names[file]);
+    } else if (action == 1 && fs::exists(dir_ / names[file])) {
+      const auto other = names[(file + 1) % names.size()];
+      fs::rename(dir_ / names[file], dir_ / other);
+      changed.insert(other);
+    } else {
+      write(names[file], manifest(file));
+    }
+    const auto changes = cache.read(dir_, changed, step % 17 == 0);
+    for (const auto* list : {&changes.upserted.services, &changes.upserted.slices}) {
+      for (const auto& item : list->items) {
+        incremental.apply(EventType::Modified, item, unused);
+      }
+    }
+    for (const auto& gone : changes.deleted) {
+      incremental.apply(EventType::Deleted, deletionOf(gone), unused);
+    }
+    auto fresh = readManifestDirectory(dir_);
+    ClusterCache scratch;
+    scratch.replace(ResourceKind::Service, std::move(fresh.services.items), {}, "", unused);
+    scratch.replace(ResourceKind::EndpointSlice, std::move(fresh.slices.items), {}, "", unused);
+    ASSERT_EQ(incremental.snapshot(), scratch.snapshot()) << "step " << step;
+    ASSERT_EQ(changes.upserted.errors, fresh.errors) << "step " << step;
+  }
+}
+
+TEST_F(ManifestDir, StaticSourcePostsListsFirstThenEventsOfTheChangedFiles) {
   write("web.yaml", kWebYaml);
+  write("other.yaml", serviceYaml("other", "10.96.0.99"));
   std::mutex mutex;
   std::vector<SourceEvent> events;
   StaticSource source(dir_, [&](SourceEvent&& event) {
@@ -217,24 +331,32 @@ TEST_F(ManifestDir, StaticSourcePostsCompleteListsAndRereadsOnChange) {
     events.push_back(std::move(event));
   });
   source.start();
-  auto countServiceLists = [&] {
+  auto count = [&](SourceEvent::Type type) {
     const std::lock_guard lock(mutex);
-    return std::count_if(events.begin(), events.end(), [](const SourceEvent& e) {
-      return e.type == SourceEvent::Type::Listed && e.resource == ResourceKind::Service;
-    });
+    return std::count_if(events.begin(), events.end(), [&](const SourceEvent& e) { return e.type == type; });
   };
-  EXPECT_EQ(countServiceLists(), 1);
+  EXPECT_EQ(count(SourceEvent::Type::Listed), 2);
+  {
+    const std::lock_guard lock(mutex);
+    ASSERT_EQ(events.size(), 2U);
+    EXPECT_EQ(events[0].list.items.size(), 2U);  // both Services
+    EXPECT_EQ(events[1].list.items.size(), 1U);  // web's slice
+  }
   fs::remove(dir_ / "web.yaml");
-  for (int i = 0; i < 100 && countServiceLists() < 2; ++i) {
+  for (int i = 0; i < 100 && count(SourceEvent::Type::Watch) < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   source.stop();
-  ASSERT_EQ(countServiceLists(), 2);
   const std::lock_guard lock(mutex);
-  const auto last = std::find_if(events.rbegin(), events.rend(), [](const SourceEvent& e) {
-    return e.type == SourceEvent::Type::Listed && e.resource == ResourceKind::Service;
-  });
-  EXPECT_TRUE(last->list.items.empty()) << "the deletion must be seen as an empty list";
+  ASSERT_EQ(events.size(), 4U) << "no second LIST, one event per object of the deleted file";
+  std::set<std::pair<ResourceKind, std::string>> deleted;
+  for (std::size_t i = 2; i < events.size(); ++i) {
+    ASSERT_EQ(events[i].type, SourceEvent::Type::Watch);
+    EXPECT_EQ(events[i].event.type, EventType::Deleted);
+    deleted.emplace(events[i].resource, metaOf(*events[i].event.object).name);
+  }
+  EXPECT_EQ(deleted, (std::set<std::pair<ResourceKind, std::string>>{
+                         {ResourceKind::Service, "web"}, {ResourceKind::EndpointSlice, "web-1"}}));
 }
 
 }  // namespace
