@@ -143,10 +143,12 @@ class ServiceBuilder {
   void buildPort(const ServicePort& port, IpFamily family, const IpAddress& clusterIP) {
     PortFamily pf{.port = &port, .family = family};
     pf.candidates = collectCandidates(slices_, port, family, node_);
+    const auto hints =
+        service_.staticSource ? TopologyHints::DerivedWhenAbsent : TopologyHints::FromController;
     pf.cluster = selectEndpoints(pf.candidates.candidates, EndpointScope::Cluster,
-                                 service_.trafficDistribution, node_);
-    pf.local =
-        selectEndpoints(pf.candidates.candidates, EndpointScope::Local, service_.trafficDistribution, node_);
+                                 service_.trafficDistribution, hints, node_);
+    pf.local = selectEndpoints(pf.candidates.candidates, EndpointScope::Local, service_.trafficDistribution,
+                               hints, node_);
 
     const bool internalLocal = service_.internalTrafficPolicy == TrafficPolicy::Local;
     const bool externalLocal = service_.externalTrafficPolicy == TrafficPolicy::Local;

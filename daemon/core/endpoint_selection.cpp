@@ -56,26 +56,27 @@ bool keeps(const TopologyFilter& filter, const Candidate& candidate, const NodeC
   return filter.byNode ? contains(ep.hintNodes, node.nodeName) : contains(ep.hintZones, node.zone);
 }
 
+// An empty hint list is no hint, as in kube-proxy (`ZoneHints().Len() == 0`).
 TopologyFilter chooseTopology(const std::vector<const Candidate*>& ready, TrafficDistribution distribution,
-                              const NodeContext& node) {
+                              TopologyHints hints, const NodeContext& node) {
   if (ready.empty()) {
     return {};
   }
   const auto all = [&](auto predicate) { return std::all_of(ready.begin(), ready.end(), predicate); };
   const auto any = [&](auto predicate) { return std::any_of(ready.begin(), ready.end(), predicate); };
-  if (!node.nodeName.empty() && all([](const Candidate* c) { return c->endpoint->hasNodeHints; }) &&
+  if (!node.nodeName.empty() && all([](const Candidate* c) { return !c->endpoint->hintNodes.empty(); }) &&
       any([&](const Candidate* c) { return contains(c->endpoint->hintNodes, node.nodeName); })) {
     return {.active = true, .byNode = true};
   }
-  if (!node.zone.empty() && all([](const Candidate* c) { return c->endpoint->hasZoneHints; }) &&
+  if (!node.zone.empty() && all([](const Candidate* c) { return !c->endpoint->hintZones.empty(); }) &&
       any([&](const Candidate* c) { return contains(c->endpoint->hintZones, node.zone); })) {
     return {.active = true};
   }
-  // No control-plane hints at all (static source, older control plane): derive what the EndpointSlice
-  // controller would have hinted from the endpoints' own node and zone.
-  const bool noHints =
-      all([](const Candidate* c) { return !c->endpoint->hasNodeHints && !c->endpoint->hasZoneHints; });
-  if (!noHints || distribution == TrafficDistribution::None) {
+  // No hints at all on a static Service: derive what the EndpointSlice controller would have hinted from
+  // the endpoints' own node and zone.
+  const bool noHints = all(
+      [](const Candidate* c) { return c->endpoint->hintNodes.empty() && c->endpoint->hintZones.empty(); });
+  if (hints != TopologyHints::DerivedWhenAbsent || !noHints || distribution == TrafficDistribution::None) {
     return {};
   }
   if (distribution == TrafficDistribution::PreferSameNode &&
@@ -168,7 +169,8 @@ CandidateSet collectCandidates(std::span<const EndpointSlice> slices, const Serv
 }
 
 std::vector<EndpointVerdict> selectEndpoints(std::span<const Candidate> candidates, EndpointScope scope,
-                                             TrafficDistribution distribution, const NodeContext& node) {
+                                             TrafficDistribution distribution, TopologyHints hints,
+                                             const NodeContext& node) {
   std::vector<EndpointVerdict> verdicts(candidates.size(), EndpointVerdict::NotReady);
   const auto inScope = [&](const Candidate& c) { return scope == EndpointScope::Cluster || c.local; };
 
@@ -179,7 +181,7 @@ std::vector<EndpointVerdict> selectEndpoints(std::span<const Candidate> candidat
     }
   }
   const auto topology =
-      scope == EndpointScope::Cluster ? chooseTopology(ready, distribution, node) : TopologyFilter{};
+      scope == EndpointScope::Cluster ? chooseTopology(ready, distribution, hints, node) : TopologyFilter{};
   bool anyUsed = false;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const auto& c = candidates[i];

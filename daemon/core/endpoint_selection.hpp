@@ -60,10 +60,18 @@ CandidateSet collectCandidates(std::span<const EndpointSlice> slices, const Serv
 
 enum class EndpointScope : std::uint8_t { Cluster, Local };
 
+// Who decides topology. The EndpointSlice controller writes hints for Services of the API server; kipvs
+// follows them exactly as kube-proxy does (pkg/proxy/topology.go, topologyModeFromHints): a ready endpoint
+// without hints turns topology off, whatever trafficDistribution says, and the controller drops hints on
+// purpose (unbalanced zones). Static Services have no controller, so kipvs derives from trafficDistribution
+// and the endpoints' own node and zone what the controller would have hinted.
+enum class TopologyHints : std::uint8_t { FromController, DerivedWhenAbsent };
+
 // One verdict per candidate, in order. Cluster: ready endpoints narrowed by topology, else serving +
 // terminating. Local: local ready endpoints, else local serving + terminating (topology ignored).
 std::vector<EndpointVerdict> selectEndpoints(std::span<const Candidate> candidates, EndpointScope scope,
-                                             TrafficDistribution distribution, const NodeContext& node);
+                                             TrafficDistribution distribution, TopologyHints hints,
+                                             const NodeContext& node);
 
 EndpointOrigin originOf(const Candidate& candidate);
 

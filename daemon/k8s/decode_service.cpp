@@ -94,9 +94,12 @@ void readAffinityConfig(JsonReader& reader, Service& service, Issues& issues) {
   reader.beginObject();
   std::string_view key;
   while (reader.nextKey(key)) {
-    if (key != "clientIP" || reader.tryNull()) {
+    if (key != "clientIP") {
       reader.skip();
       continue;
+    }
+    if (reader.tryNull()) {
+      continue;  // consumed: "clientIP": null
     }
     reader.beginObject();
     while (reader.nextKey(key)) {
@@ -235,9 +238,12 @@ void readStatus(JsonReader& reader, Service& service, Issues& issues) {
   reader.beginObject();
   std::string_view key;
   while (reader.nextKey(key)) {
-    if (key != "loadBalancer" || reader.tryNull()) {
+    if (key != "loadBalancer") {
       reader.skip();
       continue;
+    }
+    if (reader.tryNull()) {
+      continue;  // consumed: "loadBalancer": null
     }
     reader.beginObject();
     while (reader.nextKey(key)) {

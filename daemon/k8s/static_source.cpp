@@ -56,9 +56,12 @@ void readDocument(std::string_view json, const std::string& where, ManifestSet& 
     JsonReader reader(json);
     reader.beginObject();
     while (reader.nextKey(key)) {
-      if (key != "items" || reader.tryNull()) {
+      if (key != "items") {
         reader.skip();
         continue;
+      }
+      if (reader.tryNull()) {
+        continue;  // consumed: "items": null
       }
       reader.beginArray();
       for (int index = 0; reader.nextElement(); ++index) {

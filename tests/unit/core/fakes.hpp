@@ -3,6 +3,7 @@
 // In-memory fakes of the core's ports. FakeIpvs answers like the kernel (EEXIST, ESRCH, ENOENT) and
 // logs every op it is asked to apply; connection counters are set by the test.
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <optional>

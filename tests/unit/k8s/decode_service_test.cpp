@@ -108,6 +108,18 @@ TEST(DecodeService, AcceptsNullTimestampsAndListItemsWithoutKind) {
   EXPECT_EQ(nullTs.meta.name, "a");
 }
 
+// A null object member is the member absent; the decoder used to skip the value after it and fail the
+// whole object (and the watch stream) with a syntax error.
+TEST(DecodeService, NullAffinityClientIPAndNullLoadBalancerStatusAreAbsent) {
+  const core::Service svc = decodeService(
+      R"({"metadata":{"name":"a","namespace":"n"},"spec":{"clusterIP":"10.0.0.2","sessionAffinity":"ClientIP",)"
+      R"("sessionAffinityConfig":{"clientIP":null}},"status":{"loadBalancer":null}})");
+  EXPECT_EQ(svc.meta.name, "a");
+  EXPECT_TRUE(svc.clientIPAffinity);
+  EXPECT_EQ(svc.affinityTimeoutSeconds, 10800U);
+  EXPECT_TRUE(svc.loadBalancerIngress.empty());
+}
+
 // Design rule 5: a malformed object is rejected alone, naming namespace/name and the reason.
 TEST(DecodeService, RejectsImpossibleValuesWithNamespaceNameAndReason) {
   const struct {

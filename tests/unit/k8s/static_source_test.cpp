@@ -127,6 +127,14 @@ TEST_F(ManifestDir, ReadsJsonListsAndIgnoresOtherKindsAndFiles) {
   EXPECT_EQ(std::get<core::Service>(set.services.items[0]).meta.key().toString(), "ns1/a");
 }
 
+TEST_F(ManifestDir, AListWithNullItemsIsEmptyAndTheNextDocumentIsRead) {
+  write("empty.yaml", "apiVersion: v1\nkind: List\nitems: null\n---\n" + std::string(kWebYaml));
+  const auto set = readManifestDirectory(dir_);
+  EXPECT_EQ(set.errors, std::vector<std::string>{});
+  EXPECT_EQ(set.services.items.size(), 1U);
+  EXPECT_EQ(set.slices.items.size(), 1U);
+}
+
 TEST_F(ManifestDir, ABadFileOrObjectIsReportedAloneAndTheRestIsServed) {
   write("a-broken.yaml", "kind: Service\nmetadata: [unclosed\n");
   write("b-bad-port.yaml",
