@@ -54,6 +54,11 @@ std::set<VirtualServiceKey> DesiredBuilder::erase(const ObjectKey& owner) {
     if (const auto winner = state_.services.find(key); winner != state_.services.end()) {
       affected.insert(winner->second.origin.key());
     }
+    if (const auto losers = shadowed_.find(key); losers != shadowed_.end()) {
+      for (const auto& [loser, unused] : losers->second) {
+        affected.insert(loser);  // their conflict problem names the winner, which may have changed
+      }
+    }
   }
   for (const auto& other : affected) {
     refreshProblems(other);

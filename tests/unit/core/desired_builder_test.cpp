@@ -46,6 +46,24 @@ TEST(DesiredBuilder, ErasingAServiceRemovesItsVirtualServicesAndUnbindsItsAddres
   EXPECT_TRUE(builder.erase({"default", "web"}).empty());
 }
 
+// Three Services claim one ClusterIP: when the winner goes, the second takes over and the third's conflict
+// problem must name the new winner (found by the field property test: it kept naming the deleted one).
+TEST(DesiredBuilder, ARemainingLoserNamesTheNewWinnerWhenTheWinnerGoes) {
+  DesiredBuilder builder;
+  for (const char* name : {"a", "b", "c"}) {
+    builder.set(computeService(service(name, {"10.96.0.1"}, {port(80)}), {}, nodeA()));
+  }
+  builder.erase({"default", "a"});
+
+  EXPECT_EQ(
+      builder.state(),
+      computeDesired(
+          snapshot({service("b", {"10.96.0.1"}, {port(80)}), service("c", {"10.96.0.1"}, {port(80)})}, {}),
+          nodeA()));
+  ASSERT_TRUE(builder.state().problems.contains({"default", "c"}));
+  EXPECT_NE(builder.state().problems.at({"default", "c"}).front().find("default/b"), std::string::npos);
+}
+
 TEST(DesiredBuilder, ASharedExternalIpStaysBoundWhenOneOfItsServicesGoes) {
   DesiredBuilder builder;
   builder.set(
