@@ -14,5 +14,6 @@ if echo "$report" | grep -qE '^[EWIXP]: [^ ]+: hardening-'; then
   exit 1
 fi
 # lintian ran and looked at the ELF files (a report without a single line would prove nothing).
-dpkg-deb -c "$deb" | grep -qE '/kipvsd$' || { echo "check-hardening: kipvsd is not in the package" >&2; exit 1; }
+contents=$(dpkg-deb -c "$deb")
+grep -qE '/kipvsd$' <<<"$contents" || { echo "check-hardening: kipvsd is not in the package" >&2; exit 1; }
 echo "check-hardening: no hardening-* tag on $(basename "$deb")"
