@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "app/config_check.hpp"
 #include "app/journal.hpp"
+#include "app/plan.hpp"
 #include "app/runtime.hpp"
 #include "dbus/bus_names.hpp"
 
@@ -75,6 +76,12 @@ int main(int argc, char** argv) {
   }
   kipvs::log::setLevel(loaded.config->logLevel);
   try {
+    if (cli.plan) {
+      return kipvs::app::runPlan(*loaded.config, cli.json, std::cout);
+    }
+    if (cli.cleanup) {
+      return kipvs::app::runCleanup(*loaded.config, std::cout);
+    }
     return kipvs::app::runKipvsd(*loaded.config, [&cli] { return loadConfig(cli); });
   } catch (const std::exception& error) {
     // Setting up failed (no IPVS in the kernel, no netlink permission, no bus): say so to systemd.

@@ -20,6 +20,8 @@ packages=(
   # benchmarks (tests/bench): kube-proxy's iptables rules for bench-datapath, its plot; simdjson, the
   # JSON library bench-k8s compares kipvs's decoder with (the bench links it, kipvsd does not)
   iptables gnuplot-nox libsimdjson-dev
+  # the kube-proxy takeover (kipvsd drives them; the VM tier builds kube-proxy's state with them)
+  ipset
   # packaging
   dpkg-dev fakeroot rpm lintian rpmlint
 )

@@ -30,6 +30,12 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       cli.version = true;
     } else if (arg == "--check-config") {
       cli.checkConfig = true;
+    } else if (arg == "--plan") {
+      cli.plan = true;
+    } else if (arg == "--json") {
+      cli.json = true;
+    } else if (arg == "--cleanup") {
+      cli.cleanup = true;
     } else if (arg == "-v" || arg == "--verbose") {
       cli.overrides.emplace_back("log-level=debug");
     } else if (is("--config")) {
@@ -54,6 +60,11 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       break;
     }
   }
+  if (cli.error.empty() && cli.plan && cli.cleanup) {
+    cli.error = "--plan and --cleanup exclude each other";
+  } else if (cli.error.empty() && cli.json && !cli.plan) {
+    cli.error = "--json goes with --plan";
+  }
   return cli;
 }
 
@@ -70,6 +81,10 @@ std::string usage() {
          "  -v, --verbose        log-level = debug\n"
          "  --check-config       validate the configuration; print it (stdout) with the origin of\n"
          "                       each value, and every problem (stderr); exit 0, or 2 if refused\n"
+         "  --plan [--json]      print what start would change (IPVS, addresses, nft, a takeover's\n"
+         "                       removals), change nothing, exit\n"
+         "  --cleanup            remove what kipvs owns (its virtual services, kipvs0, inet kipvs, its\n"
+         "                       state files) and nothing else; stop kipvsd first\n"
          "  --version, --help\n";
 }
 

@@ -15,6 +15,9 @@ struct CommandLine {
   bool help = false;
   bool version = false;
   bool checkConfig = false;  // parse and validate the configuration, print it, exit
+  bool plan = false;         // print what start would change, change nothing, exit (app/plan.hpp)
+  bool json = false;         // --plan as JSON
+  bool cleanup = false;      // remove what kipvs owns, exit
   std::string error;         // non-empty: the command line is invalid
 };
 

@@ -20,6 +20,8 @@ namespace kipvs::app {
 
 enum class SourceKind : std::uint8_t { Static, Kubernetes };
 enum class BusKind : std::uint8_t { System, Session, None };
+// What kipvsd takes over on start: nothing, or kube-proxy's IPVS mode (app/kube_proxy_takeover.hpp).
+enum class TakeoverKind : std::uint8_t { None, KubeProxy };
 
 struct Config {
   SourceKind source = SourceKind::Static;
@@ -48,6 +50,7 @@ struct Config {
   std::chrono::milliseconds readyTimeout{30'000};
   log::Level logLevel = log::Level::Info;
   BusKind bus = BusKind::System;  // where to publish; none: no D-Bus at all (minimal hosts, tests)
+  TakeoverKind takeover = TakeoverKind::None;
 
   bool operator==(const Config&) const = default;
 };

@@ -63,6 +63,8 @@ class Daemon final : private ClusterState::Observer, private SyncLoop::Observer 
   const DaemonStatus& status() const { return status_; }
   const core::NodeContext& nodeContext() const { return sync_->nodeContext(); }
   const core::Reconciler& reconciler() const { return sync_->reconciler(); }
+  // For a start-up step between start() and the first sync (the kube-proxy takeover's adoption).
+  core::Reconciler& reconciler() { return sync_->reconciler(); }
   const core::ClusterSnapshot& snapshot() const { return cluster_->live(); }
   // What the last sync programmed from: the source's snapshot, or the restored one until the source syncs.
   const core::ClusterSnapshot& activeSnapshot() const { return cluster_->active(); }

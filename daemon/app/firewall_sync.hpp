@@ -16,6 +16,8 @@ class FirewallSync final : public SyncListener {
   FirewallSync(core::FirewallPort& firewall, const Config& config) : firewall_(firewall), config_(config) {}
 
   std::string synced(const AppliedSync& sync) override;
+  // The table holds the desired spec (the last sync's firewall step succeeded).
+  bool inPlace() const { return current_; }
 
  private:
   core::FirewallPort& firewall_;

@@ -7,12 +7,14 @@
 #include <memory>
 
 #include "app/bus_view.hpp"
+#include "app/cluster_source.hpp"
 #include "app/control.hpp"
 #include "app/daemon.hpp"
 #include "app/event_loop.hpp"
 #include "app/firewall_sync.hpp"
 #include "app/ipv6_forwarding.hpp"
 #include "app/journal.hpp"
+#include "app/kube_proxy_takeover.hpp"
 #include "app/status_line.hpp"
 #include "bus/bus_pump.hpp"
 #include "bus/caller_policy.hpp"
@@ -21,13 +23,11 @@
 #include "host/conntrack_flush.hpp"
 #include "host/dummy_link.hpp"
 #include "host/file_state_store.hpp"
+#include "host/kube_proxy_node.hpp"
 #include "host/local_addresses.hpp"
 #include "host/nft_firewall.hpp"
 #include "host/sysctls.hpp"
 #include "ipvs/netlink_ipvs.hpp"
-#include "k8s/config.hpp"
-#include "k8s/kube_source.hpp"
-#include "k8s/static_source.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -87,39 +87,6 @@ class SystemdAnnouncements final : public StatusAnnouncements {
  private:
   sdbus::IConnection* connection_;
   bus::SdbusPublisher* publisher_;
-};
-
-// Feeds the daemon with cluster events: the static directory or the Kubernetes API.
-class Source {
- public:
-  Source(const Config& config, k8s::StaticSource::Post post) {
-    if (config.source == SourceKind::Static) {
-      static_ = std::make_unique<k8s::StaticSource>(config.staticDir, std::move(post));
-      return;
-    }
-    if (config.kubeconfig.empty() && config.apiServer.empty()) {
-      throw std::runtime_error(
-          "source = kubernetes needs kubeconfig or api-server (never the kubernetes "
-          "ClusterIP: kipvs implements it)");
-    }
-    const auto cluster = config.kubeconfig.empty() ? k8s::inClusterConfig(::getenv, config.apiServer)
-                                                   : k8s::loadKubeconfig(config.kubeconfig.string());
-    k8s::SourceOptions options;
-    options.nodeName = config.nodeName;
-    options.proxyName = config.proxyName;
-    kube_ = std::make_unique<k8s::KubeSource>(cluster, options, std::move(post));
-  }
-  void start() { static_ ? static_->start() : kube_->start(); }
-  void stop() { static_ ? static_->stop() : kube_->stop(); }
-  void rescan() {
-    if (static_) {
-      static_->rescan();
-    }
-  }
-
- private:
-  std::unique_ptr<k8s::StaticSource> static_;
-  std::unique_ptr<k8s::KubeSource> kube_;
 };
 
 std::unique_ptr<sdbus::IConnection> connectBus(BusKind kind) {
@@ -216,6 +183,16 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
   FirewallSync firewallSync(firewall, daemon.config());
   daemon.addListener(ipv6Forwarding);
   daemon.addListener(firewallSync);
+  // takeover = kube-proxy: after the firewall (kube-proxy's rules go only once kipvs's are in place).
+  std::unique_ptr<host::KubeProxyNode> kubeProxyNode;
+  std::unique_ptr<KubeProxyTakeover> takeover;
+  if (config.takeover == TakeoverKind::KubeProxy) {
+    kubeProxyNode = std::make_unique<host::KubeProxyNode>();
+    takeover = std::make_unique<KubeProxyTakeover>(
+        *kubeProxyNode, link, [] { return host::localNodeAddresses(); },
+        [&firewallSync] { return firewallSync.inPlace(); });
+    daemon.addListener(*takeover);
+  }
 
   DaemonControl control(daemon, netlink, clock);
   auto connection = connectBus(config.bus);
@@ -247,7 +224,7 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
       }
     });
   });
-  Source source(config, [&](k8s::SourceEvent&& event) { queue.push(std::move(event)); });
+  ClusterSource source(config, [&](k8s::SourceEvent&& event) { queue.push(std::move(event)); });
 
   loop.onSignal(SIGTERM, [&] {
     notify::stopping("stopping; the kernel stays programmed");
@@ -266,6 +243,9 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
   loop.enableWatchdog();
 
   daemon.start();
+  if (takeover) {
+    takeover->adopted(daemon.reconciler());  // before the first sync: nothing is written yet
+  }
   notify::status(daemon.statusLine());
   source.start();
   const int result = loop.run();

@@ -50,6 +50,7 @@ class SyncLoop {
   void setDrains(core::Drains drains);
 
   const core::Reconciler& reconciler() const { return *reconciler_; }
+  core::Reconciler& reconciler() { return *reconciler_; }
   const core::NodeContext& nodeContext() const { return node_; }
 
  private:

@@ -70,6 +70,9 @@ std::string OwnershipRecord::toText() const {
       out << "vs " << key.protocol << ' ' << key.address << ' ' << key.port << '\n';
     }
   }
+  if (kubeProxyTakeoverPending) {
+    out << "takeover kube-proxy pending\n";
+  }
   return out.str();
 }
 
@@ -92,6 +95,10 @@ OwnershipRecord OwnershipRecord::parse(std::string_view text) {
         throw OwnershipParseError(lineNumber, "expected \"" + std::string(kHeader) + "\"");
       }
       sawHeader = true;
+      continue;
+    }
+    if (w.size() == 3 && w[0] == "takeover" && w[1] == "kube-proxy" && w[2] == "pending") {
+      record.kubeProxyTakeoverPending = true;
       continue;
     }
     record.services.insert(parseEntry(w, lineNumber));

@@ -8,6 +8,11 @@
 //   vs TCP 10.96.0.10 80
 //   vs UDP fd00:96::a 53
 //   fwm 7 IPv6
+//   takeover kube-proxy pending
+//
+// The last line is there from the moment kipvsd, configured with `takeover = kube-proxy`, has
+// recorded kube-proxy's virtual services as its own, until kube-proxy's addresses, chains and sets
+// are gone: a restart in between finishes the takeover instead of forgetting it.
 
 #include <set>
 #include <stdexcept>
@@ -30,6 +35,7 @@ class OwnershipParseError : public std::runtime_error {
 
 struct OwnershipRecord {
   std::set<VirtualServiceKey> services;
+  bool kubeProxyTakeoverPending = false;
 
   std::string toText() const;
   static OwnershipRecord parse(std::string_view text);  // throws OwnershipParseError

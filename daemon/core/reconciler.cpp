@@ -55,6 +55,7 @@ AdoptionReport Reconciler::start() {
     report.errors.push_back(std::string("reading the ownership record: ") + error.what());
   }
   owned_.clear();
+  takeoverPending_ = record.kubeProxyTakeoverPending;
   for (const auto& [key, unused] : kernel_) {
     if (record.services.contains(key) || (key.fwmark == 0 && bound_.contains(key.address))) {
       owned_.insert(key);
@@ -254,16 +255,36 @@ void Reconciler::syncAddresses(ReconcileReport& report, const std::set<VirtualSe
 }
 
 void Reconciler::saveOwnership(ReconcileReport& report) {
+  saveOwnership(report.errors);
+}
+
+void Reconciler::saveOwnership(std::vector<std::string>& errors) {
   if (!ownershipDirty_) {
     return;
   }
   try {
-    store_.save(OwnershipRecord{.services = owned_}.toText());
+    store_.save(OwnershipRecord{.services = owned_, .kubeProxyTakeoverPending = takeoverPending_}.toText());
     ownershipDirty_ = false;
   } catch (const std::exception& error) {
-    report.errors.push_back(std::string("saving the ownership record: ") +
-                            error.what());  // retried next sync
+    errors.push_back(std::string("saving the ownership record: ") + error.what());  // retried next sync
   }
+}
+
+void Reconciler::adoptForTakeover(const std::set<VirtualServiceKey>& keys, std::vector<std::string>& errors) {
+  for (const auto& key : keys) {
+    if (kernel_.contains(key)) {
+      own(key);
+    }
+  }
+  ownershipDirty_ |= !takeoverPending_;
+  takeoverPending_ = true;
+  saveOwnership(errors);
+}
+
+void Reconciler::finishTakeover(std::vector<std::string>& errors) {
+  ownershipDirty_ |= takeoverPending_;
+  takeoverPending_ = false;
+  saveOwnership(errors);
 }
 
 ConnectionLookup Reconciler::connectionLookup() {

@@ -73,6 +73,14 @@ class Reconciler {
   // Deletes terminating TCP real servers whose connections ended or whose deadline passed.
   ReconcileReport reapTerminating();
 
+  // Takeover from kube-proxy: takes these kernel virtual services as kipvs's own and records, at once,
+  // that a takeover is pending (so a restart finishes it). The next fullSync() reconciles them in place
+  // and deletes those no Service wants. Keys not in the kernel are ignored.
+  void adoptForTakeover(const std::set<VirtualServiceKey>& keys, std::vector<std::string>& errors);
+  // The takeover is complete: the pending mark leaves the record (saved at once).
+  void finishTakeover(std::vector<std::string>& errors);
+  bool takeoverPending() const { return takeoverPending_; }
+
   // New node facts (addresses, drains, scheduler …); takes effect with the next fullSync().
   void setNodeContext(NodeContext node) { node_ = std::move(node); }
 
@@ -91,6 +99,7 @@ class Reconciler {
   void own(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.insert(key).second; }
   void disown(const VirtualServiceKey& key) { ownershipDirty_ |= owned_.erase(key) > 0; }
   void saveOwnership(ReconcileReport& report);
+  void saveOwnership(std::vector<std::string>& errors);
   ConnectionLookup connectionLookup();
 
   IpvsPort& ipvs_;
@@ -104,7 +113,8 @@ class Reconciler {
   ObservedState kernel_;
   std::set<IpAddress> bound_;  // addresses on kipvs0
   std::set<VirtualServiceKey> owned_;
-  bool ownershipDirty_ = false;  // owned_ differs from the stored record
+  bool ownershipDirty_ = false;   // owned_ differs from the stored record
+  bool takeoverPending_ = false;  // a kube-proxy takeover is recorded and not yet complete
   // What failed, retried by the next incremental sync even if its Service did not change.
   std::set<VirtualServiceKey> retryKeys_;
   std::set<IpAddress> retryAddresses_;

@@ -146,4 +146,20 @@ void DummyLink::remove(const core::IpAddress& address) {
   }
 }
 
+void DummyLink::destroy() {
+  const int index = ifindex();
+  ifindex_ = 0;
+  if (index == 0) {
+    return;
+  }
+  std::unique_ptr<rtnl_link, LinkPut> link(rtnl_link_alloc());
+  if (!link) {
+    throw std::system_error(ENOMEM, std::generic_category(), "allocating rtnl_link");
+  }
+  rtnl_link_set_ifindex(link.get(), index);
+  if (const int err = rtnl_link_delete(sock_.get(), link.get()); err < 0 && !isMissing(err)) {
+    throwNl(err, "deleting link " + name_);
+  }
+}
+
 }  // namespace kipvs::host

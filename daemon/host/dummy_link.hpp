@@ -32,6 +32,11 @@ class DummyLink final : public core::AddressPort {
   // Removes `address` from this link only; already absent is fine.
   void remove(const core::IpAddress& address);
 
+  // True when the link exists (a link of that name that is not a dummy throws, as in ensure()).
+  bool exists() { return ifindex() != 0; }
+  // Deletes the link with every address on it; already gone is fine.
+  void destroy();
+
   const std::string& name() const { return name_; }
 
   // core::AddressPort

@@ -54,21 +54,25 @@ std::vector<InterfaceAddress> dumpInterfaceAddresses() {
 }
 
 std::vector<core::IpAddress> localNodeAddresses(std::optional<core::IpFamily> family,
-                                                std::string_view excludedLink) {
-  int excluded = 0;
-  if (!excludedLink.empty()) {
-    const auto sock = connectNetlink(NETLINK_ROUTE);
+                                                const std::vector<std::string_view>& excludedLinks) {
+  std::vector<int> excluded;
+  const auto sock = connectNetlink(NETLINK_ROUTE);
+  for (const auto excludedLink : excludedLinks) {
     rtnl_link* link = nullptr;
     const std::string name(excludedLink);
     const int err = rtnl_link_get_kernel(sock.get(), 0, name.c_str(), &link);
     if (err == 0) {
-      excluded = rtnl_link_get_ifindex(link);
+      excluded.push_back(rtnl_link_get_ifindex(link));
       rtnl_link_put(link);
     } else if (err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV) {
       throwNl(err, "looking up link " + name);
     }
   }
-  return nodePortCandidates(dumpInterfaceAddresses(), excluded, family);
+  auto all = dumpInterfaceAddresses();
+  std::erase_if(all, [&](const InterfaceAddress& entry) {
+    return std::find(excluded.begin(), excluded.end(), entry.ifindex) != excluded.end();
+  });
+  return nodePortCandidates(all, 0, family);
 }
 
 }  // namespace kipvs::host

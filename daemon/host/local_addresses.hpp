@@ -25,8 +25,10 @@ std::vector<core::IpAddress> nodePortCandidates(const std::vector<InterfaceAddre
 // Every address of every link, from one RTM_GETADDR dump.
 std::vector<InterfaceAddress> dumpInterfaceAddresses();
 
-// nodePortCandidates over a fresh dump, excluding the link named `excludedLink` (if it exists).
+// nodePortCandidates over a fresh dump, excluding the links named `excludedLinks` (those that exist):
+// kipvs0 and kube-ipvs0 carry service VIPs, never NodePorts (kube-proxy excludes kube-ipvs0 the same way).
 std::vector<core::IpAddress> localNodeAddresses(std::optional<core::IpFamily> family = std::nullopt,
-                                                std::string_view excludedLink = "kipvs0");
+                                                const std::vector<std::string_view>& excludedLinks = {
+                                                    "kipvs0", "kube-ipvs0"});
 
 }  // namespace kipvs::host

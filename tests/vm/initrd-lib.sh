@@ -29,6 +29,29 @@ stage_program() {
   done
 }
 
+# stage_iptables_and_ipset <stage dir>: xtables-nft-multi and xtables-legacy-multi under every name
+# (ip6)tables-{nft,legacy}[-save|-restore], their extensions (loaded at run time, so not seen by ldd),
+# ipset and /etc/protocols — those that the host has.
+stage_iptables_and_ipset() {
+  local stage=$1 multi front tool ext=/usr/lib/x86_64-linux-gnu/xtables so
+  for multi in nft legacy; do
+    [ -e "/usr/sbin/xtables-$multi-multi" ] || continue
+    stage_program "$stage" "/usr/sbin/xtables-$multi-multi" "/usr/sbin/xtables-$multi-multi"
+    for front in iptables ip6tables; do
+      for tool in "" -save -restore; do
+        ln -sf "xtables-$multi-multi" "$stage/usr/sbin/$front-$multi$tool"
+      done
+    done
+  done
+  if [ -d "$ext" ]; then
+    mkdir -p "$stage$ext"
+    for so in "$ext"/*.so; do stage_program "$stage" "$so" "$so"; done
+  fi
+  if [ -e /usr/sbin/ipset ]; then stage_program "$stage" /usr/sbin/ipset /usr/sbin/ipset; fi
+  # ipset and iptables name protocols ("tcp:80", "-p tcp") through getprotobyname.
+  if [ -e /etc/protocols ]; then cp /etc/protocols "$stage/etc/protocols"; fi
+}
+
 # stage_modules <kernel root> <version> <stage dir> <module...>: copies the modules and everything they
 # depend on (as modprobe resolves it in the kernel tree) into the stage and indexes them.
 stage_modules() {

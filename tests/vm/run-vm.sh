@@ -36,6 +36,9 @@ for tool in /usr/sbin/ipvsadm /usr/sbin/nft /usr/sbin/ip /usr/sbin/conntrack; do
   if [ -e "$tool" ]; then stage_program "$stage" "$tool" "/usr/sbin/$(basename "$tool")"; fi
 done
 [ -e "$stage/usr/sbin/ip" ] || { echo "run-vm: iproute2 'ip' not found on host" >&2; exit 1; }
+# iptables (both front ends, as kube-proxy nodes have them) and ipset: the kube-proxy takeover tests
+# build kube-proxy's state with them, and kipvsd drives them to remove it.
+stage_iptables_and_ipset "$stage"
 for p in "${programs[@]}"; do stage_program "$stage" "$p" "/opt/kipvs/bin/$(basename "$p")"; done
 for f in "${files[@]}"; do cp -rL "$f" "$stage/opt/kipvs/files/"; done
 cp "$script" "$stage/opt/kipvs/test.sh"
@@ -48,7 +51,10 @@ modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_v
          nft_masq nft_chain_nat nft_ct nft_nat nft_fib_inet nft_reject_inet nft_numgen nf_defrag_ipv6 sctp
          crc32c_generic
          # iptables-nft (kube-proxy's iptables rules in bench-datapath): its xtables matches and targets
-         nft_compat xt_comment xt_statistic xt_mark xt_addrtype xt_nat xt_tcpudp xt_conntrack xt_MASQUERADE)
+         nft_compat xt_comment xt_statistic xt_mark xt_addrtype xt_nat xt_tcpudp xt_conntrack xt_MASQUERADE
+         # kube-proxy's IPVS-mode rules and sets in both iptables front ends (the takeover test)
+         xt_set ip_tables iptable_nat iptable_filter ipt_REJECT ip6_tables ip6table_nat ip6table_filter
+         ip_set_hash_ip ip_set_hash_ipport ip_set_hash_ipportip ip_set_hash_ipportnet ip_set_bitmap_port)
 # One module per line, with its parameters: no dummy0 appears by itself.
 printf '%s\n' "${modules[@]}" | sed 's/^dummy$/dummy numdummies=0/' > "$stage/etc/kipvs-modules"
 stage_modules "$kroot" "$version" "$stage" "${modules[@]}"

@@ -29,6 +29,16 @@ TEST(Config, RestoreAfterTakesADurationAndZeroDisablesIt) {
   EXPECT_TRUE(applyConfigOverride(config, "restore-after=soon").has_value());
 }
 
+TEST(Config, TakeoverIsNoneByDefaultAndKubeProxyOnRequest) {
+  Config config;
+  EXPECT_EQ(config.takeover, TakeoverKind::None);
+  EXPECT_FALSE(applyConfigOverride(config, "takeover=kube-proxy").has_value());
+  EXPECT_EQ(config.takeover, TakeoverKind::KubeProxy);
+  EXPECT_FALSE(applyConfigOverride(config, "takeover=none").has_value());
+  EXPECT_EQ(config.takeover, TakeoverKind::None);
+  EXPECT_TRUE(applyConfigOverride(config, "takeover=calico").has_value());
+}
+
 TEST(Config, AppliesEveryKindOfValue) {
   Config config;
   const auto errors = applyConfigText(config, R"(

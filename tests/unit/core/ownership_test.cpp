@@ -45,6 +45,18 @@ TEST(OwnershipRecord, RejectsBadLinesNamingTheLine) {
   }
 }
 
+TEST(OwnershipRecord, KeepsAPendingKubeProxyTakeoverAcrossARestart) {
+  OwnershipRecord record;
+  record.services.insert(
+      {.family = IpFamily::V4, .protocol = Protocol::Tcp, .address = ip("10.96.0.10"), .port = 80});
+  record.kubeProxyTakeoverPending = true;
+  const auto text = record.toText();
+  EXPECT_EQ(text, "kipvs-ownership 1\nvs TCP 10.96.0.10 80\ntakeover kube-proxy pending\n");
+  EXPECT_EQ(OwnershipRecord::parse(text), record);
+  EXPECT_FALSE(OwnershipRecord::parse("kipvs-ownership 1\n").kubeProxyTakeoverPending);
+  EXPECT_THROW(OwnershipRecord::parse("kipvs-ownership 1\ntakeover calico pending\n"), OwnershipParseError);
+}
+
 TEST(OwnershipRecord, EmptyTextIsAnEmptyRecord) {
   EXPECT_TRUE(OwnershipRecord::parse("").services.empty());
 }
