@@ -49,6 +49,12 @@ constexpr std::array kCommands{
         "out: readiness, terminating fallback, traffic policy, topology, operator drain.",
         "", 1, 2},
     CommandSpec{
+        "plan", "", "show what a full sync would change now, changing nothing",
+        "The daemon reads the kernel's IPVS table and kipvs0 afresh and lists the operations a full sync "
+        "would apply, one \"area: change\" line each (area ipvs or kipvs0); nothing when the node is as "
+        "desired. kipvsd --plan shows the same for a daemon that is not running (plus a takeover).",
+        ""},
+    CommandSpec{
         "watch", "", "follow changes as they happen (until interrupted)",
         "Prints a line per ServiceChanged, SyncCompleted and Manager property change. With --json, one JSON "
         "object per line.",
@@ -112,6 +118,7 @@ constexpr std::string_view kJson =
     "bytesOut, connectionsPerSecond, packetsInPerSecond, packetsOutPerSecond, bytesInPerSecond, "
     "bytesOutPerSecond}}]}\n"
     "explain: {explanations:[{key, summary, endpoints:[{address, port, pod, node, included, reason}]}]}\n"
+    "plan: {changes:[{area, change}]}\n"
     "watch: {event:\"Watching\", busName} first, then {event:\"ServiceChanged\", path, key, change} | "
     "{event:\"SyncCompleted\", finishedUsec, "
     "durationUsec, "

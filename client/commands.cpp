@@ -186,6 +186,24 @@ int runCommand(const std::string& name, const std::vector<std::string>& args, co
       }
     }
     options.json ? renderExplainJson(out, views) : renderExplain(out, views, options.style);
+  } else if (name == "plan") {
+    expectArgs(name, args, 0, 0);
+    const auto changes = manager.Plan();
+    if (options.json) {
+      JsonWriter j(out);
+      j.beginObject().key("changes").beginArray();
+      for (const auto& change : changes) {
+        j.beginObject().field("area", std::get<0>(change)).field("change", std::get<1>(change)).endObject();
+      }
+      j.endArray().endObject();
+      out << '\n';
+    } else if (changes.empty()) {
+      out << "nothing to change: the kernel is as desired\n";
+    } else {
+      for (const auto& change : changes) {
+        out << std::get<0>(change) << ": " << std::get<1>(change) << '\n';
+      }
+    }
   } else if (name == "watch") {
     expectArgs(name, args, 0, 0);
     manager.status();  // fails here, with the usual message, when the daemon is not running

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/cluster_source.hpp"
 #include "app/config.hpp"
 #include "app/config_check.hpp"
 #include "app/journal.hpp"
@@ -40,6 +41,10 @@ int checkConfig(const kipvs::app::CommandLine& cli) {
   if (!loaded.config) {
     std::cerr << "kipvsd: configuration refused (" << loaded.errors.size() << " problem"
               << (loaded.errors.size() == 1 ? "" : "s") << "); nothing was changed\n";
+    return 2;
+  }
+  if (const auto problem = kipvs::app::missingCredentials(*loaded.config)) {
+    std::cerr << "kipvsd: " << *problem << '\n';
     return 2;
   }
   kipvs::app::printConfig(std::cout, *loaded.config, loaded.origins);

@@ -1,5 +1,8 @@
 #include "app/control.hpp"
 
+#include <sstream>
+
+#include "core/diff.hpp"
 #include "core/explain.hpp"
 
 namespace kipvs::app {
@@ -157,6 +160,44 @@ core::AgentStatus agentStatusOf(const Daemon& daemon) {
   agent.resourceVersion = daemon.snapshot().resourceVersion;
   agent.syncState = syncStateOf(status);
   return agent;
+}
+
+std::vector<core::PlannedChange> DaemonControl::plan() {
+  core::ObservedState kernel;
+  std::vector<core::IpAddress> bound;
+  try {
+    for (const auto& status : ipvs_.listServices()) {
+      auto& vs = kernel[status.service.key];
+      vs.service = status.service;
+      vs.service.flags &= ~core::svc_flags::kHashed;
+      for (const auto& real : ipvs_.listRealServers(status.service.key)) {
+        vs.reals.push_back(real.server);
+      }
+    }
+    if (kipvs0_ != nullptr) {
+      bound = kipvs0_->listAddresses();
+    }
+  } catch (const std::exception& error) {
+    throw ControlError(ControlError::Code::Unavailable, std::string("reading the kernel: ") + error.what());
+  }
+  const auto& reconciler = daemon_.reconciler();
+  std::vector<core::PlannedChange> changes;
+  for (const auto& op : core::diff(kernel, reconciler.desired(), reconciler.owned())) {
+    std::ostringstream text;
+    text << op;
+    changes.push_back({.area = "ipvs", .change = text.str()});
+  }
+  if (kipvs0_ == nullptr) {
+    return changes;
+  }
+  const auto addresses = core::diffAddresses({bound.begin(), bound.end()}, reconciler.desired().boundAddresses);
+  for (const auto& address : addresses.add) {
+    changes.push_back({.area = "kipvs0", .change = "add " + address.toString()});
+  }
+  for (const auto& address : addresses.remove) {
+    changes.push_back({.area = "kipvs0", .change = "remove " + address.toString()});
+  }
+  return changes;
 }
 
 }  // namespace kipvs::app

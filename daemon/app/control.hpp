@@ -19,8 +19,10 @@ std::uint32_t foldDrain(core::Drains& drains, const core::DrainTarget& target,
 
 class DaemonControl final : public core::ControlPort {
  public:
-  DaemonControl(Daemon& daemon, core::IpvsPort& ipvs, const core::Clock& clock)
-      : daemon_(daemon), ipvs_(ipvs), clock_(clock) {}
+  // kipvs0: where Plan reads the VIPs bound now (null: address changes are not listed).
+  DaemonControl(Daemon& daemon, core::IpvsPort& ipvs, const core::Clock& clock,
+                core::AddressPort* kipvs0 = nullptr)
+      : daemon_(daemon), ipvs_(ipvs), clock_(clock), kipvs0_(kipvs0) {}
 
   void requestResync() override { daemon_.requestResync(); }
   std::uint32_t drain(const core::DrainTarget& target) override;
@@ -31,12 +33,14 @@ class DaemonControl final : public core::ControlPort {
   std::optional<core::Explanation> explain(const core::VirtualServiceKey& key) override;
   std::optional<core::LiveServiceStatus> readStatus(const core::VirtualServiceKey& key) override;
   std::map<core::VirtualServiceKey, core::IpvsStats> readAllStats() override;
+  std::vector<core::PlannedChange> plan() override;
 
  private:
   Daemon& daemon_;
   core::IpvsPort& ipvs_;
   std::function<std::vector<std::string>()> reload_;
   const core::Clock& clock_;
+  core::AddressPort* kipvs0_;
   // One kernel dump serves every stats call within a second (monitoring agents poll all services).
   std::optional<core::Clock::TimePoint> statsReadAt_;
   std::map<core::VirtualServiceKey, core::IpvsStats> statsCache_;

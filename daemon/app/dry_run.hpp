@@ -9,21 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "core/control_port.hpp"
 #include "core/ipvs_port.hpp"
 #include "core/kube_proxy_port.hpp"
 #include "core/ports.hpp"
 
 namespace kipvs::app {
 
-// One planned change: where (ipvs, kipvs0, nft, kube-ipvs0, iptables-nft nat, ipset, record, sysctl)
-// and what, in the order the daemon would make them.
-struct PlannedChange {
-  std::string area;
-  std::string change;
-  bool operator==(const PlannedChange&) const = default;
-};
-
-using PlanLog = std::vector<PlannedChange>;
+// The planned changes, in the order the daemon would make them.
+using PlanLog = std::vector<core::PlannedChange>;
 
 class DryRunIpvs final : public core::IpvsPort {
  public:

@@ -194,7 +194,7 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
     daemon.addListener(*takeover);
   }
 
-  DaemonControl control(daemon, netlink, clock);
+  DaemonControl control(daemon, netlink, clock, &link);
   auto connection = connectBus(config.bus);
   std::unique_ptr<bus::SdbusPublisher> publisher;
   std::unique_ptr<BusView> view;

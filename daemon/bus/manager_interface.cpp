@@ -23,6 +23,8 @@ ManagerInterface::ManagerInterface(sdbus::IObject& object) : object_(object) {
       .withOutputParamNames("key", "summary", "endpoints")
       .implementedAs([this](const std::string& address, const std::uint16_t& port,
                             const std::string& protocol) { return Explain(address, port, protocol); });
+  object_.registerMethod("Plan").onInterface(iface).withOutputParamNames("changes").implementedAs(
+      [this]() { return Plan(); });
   object_.registerMethod("Resync").onInterface(iface).implementedAs([this]() { return Resync(); });
   object_.registerMethod("Drain")
       .onInterface(iface)

@@ -41,6 +41,7 @@ class ManagerInterface {
   virtual std::vector<sdbus::Struct<std::string, StatsWire>> GetStatistics() = 0;
   virtual std::tuple<std::string, std::string, std::vector<VerdictWire>> Explain(
       const std::string& address, const std::uint16_t& port, const std::string& protocol) = 0;
+  virtual std::vector<sdbus::Struct<std::string, std::string>> Plan() = 0;
   virtual void Resync() = 0;
   virtual std::uint32_t Drain(const std::string& scope, const std::string& target) = 0;
   virtual std::uint32_t Undrain(const std::string& scope, const std::string& target) = 0;

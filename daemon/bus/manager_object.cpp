@@ -149,6 +149,18 @@ std::tuple<std::string, std::string, std::vector<VerdictWire>> ManagerObject::Ex
   }
 }
 
+std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Plan() {
+  try {
+    std::vector<sdbus::Struct<std::string, std::string>> changes;
+    for (const auto& change : control_.plan()) {
+      changes.emplace_back(change.area, change.change);
+    }
+    return changes;
+  } catch (...) {
+    rethrowAsBusError("planning");
+  }
+}
+
 void ManagerObject::requireAdmin(const std::string& method) {
   const auto* call = getObject().getCurrentlyProcessedMessage();
   if (call == nullptr) {

@@ -44,6 +44,7 @@ class ManagerObject final : public sdbus::AdaptorInterfaces<ManagerInterface, sd
   std::vector<sdbus::Struct<std::string, StatsWire>> GetStatistics() override;
   std::tuple<std::string, std::string, std::vector<VerdictWire>> Explain(
       const std::string& address, const std::uint16_t& port, const std::string& protocol) override;
+  std::vector<sdbus::Struct<std::string, std::string>> Plan() override;
   void Resync() override;
   std::uint32_t Drain(const std::string& scope, const std::string& target) override;
   std::uint32_t Undrain(const std::string& scope, const std::string& target) override;

@@ -106,6 +106,15 @@ struct SyncSummary {
   std::uint32_t failedOps = 0;
 };
 
+// One change a sync (or `kipvsd --plan`) would make: where ("ipvs", "kipvs0", "nft", "kube-ipvs0",
+// "iptables-nft nat", "ipset", "record", ...) and what, as one line.
+struct PlannedChange {
+  std::string area;
+  std::string change;
+
+  bool operator==(const PlannedChange&) const = default;
+};
+
 // Implemented by the daemon, called from its event loop. Calls must return quickly: kernel reads are
 // single netlink dumps (or served from a cache a second old); Resync only schedules work.
 class ControlPort {
@@ -125,6 +134,9 @@ class ControlPort {
   // Throws ControlError(Unavailable) when the kernel cannot be read; nullopt when it lacks the service.
   virtual std::optional<LiveServiceStatus> readStatus(const VirtualServiceKey& key) = 0;
   virtual std::map<VirtualServiceKey, IpvsStats> readAllStats() = 0;
+  // What a full sync would change now (IPVS and kipvs0), changing nothing. Throws
+  // ControlError(Unavailable) when the kernel cannot be read.
+  virtual std::vector<PlannedChange> plan() = 0;
 };
 
 }  // namespace kipvs::core

@@ -58,6 +58,14 @@ class FakeControl final : public core::ControlPort {
   std::optional<core::Explanation> explain(const core::VirtualServiceKey& key) override;
   std::optional<core::LiveServiceStatus> readStatus(const core::VirtualServiceKey& key) override;
   std::map<core::VirtualServiceKey, core::IpvsStats> readAllStats() override;
+  std::vector<core::PlannedChange> plan() override {
+    const std::lock_guard lock(mutex_);
+    if (kernelUnavailable_) {
+      throw core::ControlError(core::ControlError::Code::Unavailable, "reading the kernel: no IPVS");
+    }
+    return {{.area = "ipvs", .change = "delete-service TCP 10.96.0.99:80"},
+            {.area = "kipvs0", .change = "add 10.96.0.10"}};
+  }
 
   Calls calls() const {
     const std::lock_guard lock(mutex_);

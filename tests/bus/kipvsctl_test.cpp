@@ -128,6 +128,16 @@ TEST_F(Kipvsctl, StatsAndExplain) {
   EXPECT_EQ(r.exitCode, 4);
 }
 
+TEST_F(Kipvsctl, PlanListsWhatTheDaemonWouldChange) {
+  auto r = run({"plan"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, "ipvs: delete-service TCP 10.96.0.99:80\nkipvs0: add 10.96.0.10\n");
+  r = run({"--json", "plan"});
+  EXPECT_EQ(r.out, R"({"changes":[{"area":"ipvs","change":"delete-service TCP 10.96.0.99:80"},)"
+                   R"({"area":"kipvs0","change":"add 10.96.0.10"}]})"
+                   "\n");
+}
+
 TEST_F(Kipvsctl, ActionsAndTheirErrors) {
   auto r = run({"drain", "service", "default/kubernetes:https"});
   EXPECT_EQ(r.exitCode, 0) << r.err;

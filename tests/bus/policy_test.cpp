@@ -90,6 +90,7 @@ TEST_F(Policy, NobodyMayReadEverything) {
            {kManager + ".GetVirtualService", {"TCP 10.96.0.1:443"}},
            {kManager + ".GetStatistics", {}},
            {kManager + ".Explain", {"10.96.0.1", "443", "TCP"}},
+           {kManager + ".Plan", {}},
            {"org.freedesktop.DBus.Properties.GetAll", {kManager}},
            {"org.freedesktop.DBus.Properties.Get", {kManager, "SyncState"}},
            {"org.freedesktop.DBus.ObjectManager.GetManagedObjects", {}},
