@@ -222,8 +222,9 @@ const std::vector<std::pair<std::string, KeyRule>>& rules() {
       {"dbus", enumRule(&Config::bus,
                         {{"system", BusKind::System}, {"session", BusKind::Session}, {"none", BusKind::None}},
                         kRestart)},
-      {"takeover", enumRule(&Config::takeover,
-                            {{"none", TakeoverKind::None}, {"kube-proxy", TakeoverKind::KubeProxy}}, kRestart)},
+      {"takeover",
+       enumRule(&Config::takeover, {{"none", TakeoverKind::None}, {"kube-proxy", TakeoverKind::KubeProxy}},
+                kRestart)},
   };
   return *table;
 }

@@ -190,7 +190,8 @@ std::vector<core::PlannedChange> DaemonControl::plan() {
   if (kipvs0_ == nullptr) {
     return changes;
   }
-  const auto addresses = core::diffAddresses({bound.begin(), bound.end()}, reconciler.desired().boundAddresses);
+  const auto addresses =
+      core::diffAddresses({bound.begin(), bound.end()}, reconciler.desired().boundAddresses);
   for (const auto& address : addresses.add) {
     changes.push_back({.area = "kipvs0", .change = "add " + address.toString()});
   }

@@ -62,7 +62,8 @@ TEST_F(ExternalTools, BusctlIntrospectShowsEveryManagerMember) {
   const auto r = busctl({"introspect", dbus::kBusName, dbus::kRootPath, kManager});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto members = contractMembers(kManager);
-  EXPECT_EQ(members.size(), 11U + 10U + 2U);  // properties, methods (Reload the ninth, Plan the tenth), signals
+  EXPECT_EQ(members.size(),
+            11U + 10U + 2U);  // properties, methods (Reload the ninth, Plan the tenth), signals
   for (const auto& m : members) {
     const std::regex line(
         "\\n\\." + m.name + " +" + m.kind + " +" +
