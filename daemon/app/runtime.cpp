@@ -104,7 +104,7 @@ std::unique_ptr<sdbus::IConnection> connectBus(BusKind kind) {
 // Re-reads the configuration and applies it without touching traffic. Keys a reload cannot apply keep
 // their running value and are reported (returned, and logged); a refused configuration leaves the
 // running one and throws ControlError(InvalidArgument) with every problem.
-std::vector<std::string> reloadConfiguration(Daemon& daemon, Source& source,
+std::vector<std::string> reloadConfiguration(Daemon& daemon, ClusterSource& source,
                                              const std::function<LoadedConfig()>& reloadConfig) {
   const bool ready = daemon.status().ready || daemon.status().readyTimedOut;  // READY=1 was sent
   if (ready) {
