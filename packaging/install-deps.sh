@@ -22,6 +22,8 @@ packages=(
   iptables gnuplot-nox libsimdjson-dev
   # the kube-proxy takeover (kipvsd drives them; the VM tier builds kube-proxy's state with them)
   ipset
+  # metrics: promtool (unit tier) checks the /metrics text; the prometheus server scrapes kipvsd (VM tier)
+  prometheus
   # packaging
   dpkg-dev fakeroot rpm lintian rpmlint
 )

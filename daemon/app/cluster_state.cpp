@@ -108,6 +108,7 @@ void ClusterState::onDelta(const core::ClusterSnapshot& /*snapshot*/, const k8s:
   log::debug("source delta: " + std::to_string(delta.services.size()) + " Services changed" +
              (delta.nodeChanged ? ", node changed" : ""));
   snapshotChanged_ = true;
+  observer_.changesQueued(delta);
   if (delta.nodeChanged) {
     observer_.fullSyncNeeded();
   } else {

@@ -25,7 +25,8 @@ class ClusterState final : public k8s::SubscriptionCallbacks {
     virtual ~Observer() = default;
     virtual void fullSyncNeeded() = 0;  // first snapshot, restored state, node changed
     virtual void servicesChanged(const std::set<core::ObjectKey>& keys) = 0;
-    virtual void sourceStateChanged() = 0;  // connected, lost, failed, restored, synced
+    virtual void changesQueued(const k8s::Delta& /*delta*/) {}  // every delta, before the above
+    virtual void sourceStateChanged() = 0;                      // connected, lost, failed, restored, synced
   };
 
   // `lastKnownGood` is saved and restored only with source = kubernetes.

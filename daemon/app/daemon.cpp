@@ -77,6 +77,12 @@ void Daemon::sourceStateChanged() {
   publishStatus();
 }
 
+void Daemon::changesQueued(const k8s::Delta& delta) {
+  for (auto* listener : listeners_) {
+    listener->changesQueued(delta);
+  }
+}
+
 void Daemon::applied(const AppliedSync& sync) {
   std::string problem;
   for (auto* listener : listeners_) {

@@ -75,6 +75,7 @@ class Daemon final : private ClusterState::Observer, private SyncLoop::Observer 
   // ClusterState::Observer
   void fullSyncNeeded() override { sync_->requestFull(); }
   void servicesChanged(const std::set<core::ObjectKey>& keys) override { sync_->servicesChanged(keys); }
+  void changesQueued(const k8s::Delta& delta) override;
   void sourceStateChanged() override;
   // SyncLoop::Observer
   void applied(const AppliedSync& sync) override;

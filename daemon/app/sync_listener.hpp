@@ -13,6 +13,7 @@
 #include "core/desired_state.hpp"
 #include "core/node_context.hpp"
 #include "core/reconciler.hpp"
+#include "k8s/cache.hpp"
 
 namespace kipvs::app {
 
@@ -35,6 +36,8 @@ class SyncListener {
   // After each sync (applied or failed) and each change of the source's state, once the daemon's status
   // holds it. Listeners that show a summary compare it with what they showed last.
   virtual void statusChanged(const DaemonStatus& /*status*/) {}
+  // A batch of watch changes arrived; the syncs that apply them follow (kube-proxy's "queued" update).
+  virtual void changesQueued(const k8s::Delta& /*delta*/) {}
 };
 
 }  // namespace kipvs::app

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "k8s/decode_fields.hpp"
+
 namespace kipvs::k8s {
 
 namespace {
@@ -19,6 +21,10 @@ void Delta::merge(const Delta& other) {
   services.insert(other.services.begin(), other.services.end());
   recreated.insert(other.recreated.begin(), other.recreated.end());
   nodeChanged = nodeChanged || other.nodeChanged;
+  serviceChanges += other.serviceChanges;
+  endpointChanges += other.endpointChanges;
+  endpointTriggerTimesMs.insert(endpointTriggerTimesMs.end(), other.endpointTriggerTimesMs.begin(),
+                                other.endpointTriggerTimesMs.end());
 }
 
 std::optional<int> compareResourceVersions(const std::string& a, const std::string& b) {
@@ -63,6 +69,7 @@ void ClusterCache::upsertService(core::Service service, Delta& delta) {
     snapshot_.services.emplace(key, std::move(service));
   }
   ++counters_.applied;
+  ++delta.serviceChanges;
   delta.services.insert(key);
 }
 
@@ -72,6 +79,7 @@ void ClusterCache::removeService(const core::ObjectKey& key, Delta& delta) {
     return;
   }
   ++counters_.applied;
+  ++delta.serviceChanges;
   delta.services.insert(key);
 }
 
@@ -93,9 +101,17 @@ void ClusterCache::removeSlice(const core::ObjectKey& key, Delta& delta) {
   }
   sliceOwners_.erase(owner);
   ++counters_.applied;
+  ++delta.endpointChanges;
 }
 
 void ClusterCache::upsertSlice(core::EndpointSlice slice, Delta& delta) {
+  // The trigger time goes to the delta, not the cache: it only matters for the sync that follows.
+  std::int64_t triggerMs = 0;
+  if (const auto trigger = slice.meta.annotations.find(std::string(detail::kLastChangeTriggerTime));
+      trigger != slice.meta.annotations.end()) {
+    triggerMs = detail::parseRfc3339Ms(trigger->second).value_or(0);  // a bad one only loses a sample
+    slice.meta.annotations.erase(trigger);
+  }
   const core::ObjectKey key = slice.meta.key();
   const core::ObjectKey service = ownerOf(slice);
   const auto existing = sliceOwners_.find(key);
@@ -115,9 +131,14 @@ void ClusterCache::upsertSlice(core::EndpointSlice slice, Delta& delta) {
     // Moved between Services (watch edge case 30) or changed: drop the old placement first.
     removeSlice(key, delta);
     --counters_.applied;
+    --delta.endpointChanges;  // one change, counted below
   }
   sliceOwners_[key] = {service, slice.meta.resourceVersion};
   ++counters_.applied;
+  ++delta.endpointChanges;
+  if (triggerMs != 0) {
+    delta.endpointTriggerTimesMs.push_back(triggerMs);
+  }
   if (service.name.empty()) {
     return;
   }

@@ -21,6 +21,12 @@ struct Delta {
   std::set<core::ObjectKey> services;   // Services whose object or slices changed (added, updated, removed)
   std::set<core::ObjectKey> recreated;  // of those: replaced by an object with a new UID (delete + add)
   bool nodeChanged = false;
+  // Objects changed (kube-proxy's service and endpoint changes): Services, EndpointSlices.
+  std::uint64_t serviceChanges = 0;
+  std::uint64_t endpointChanges = 0;
+  // endpoints.kubernetes.io/last-change-trigger-time of the EndpointSlices changed (Unix ms), when
+  // they carry one: for kubeproxy_network_programming_duration_seconds.
+  std::vector<std::int64_t> endpointTriggerTimesMs;
 
   bool empty() const { return services.empty() && !nodeChanged; }
   void merge(const Delta& other);

@@ -1,6 +1,7 @@
 #include "k8s/decode_fields.hpp"
 
 #include <charconv>
+#include <chrono>
 
 namespace kipvs::k8s::detail {
 
@@ -16,7 +17,84 @@ bool isSliceLabel(std::string_view key) {
   return false;
 }
 
+bool isSliceAnnotation(std::string_view key) {
+  return key == kLastChangeTriggerTime;
+}
+
+template <typename T>
+bool readFixed(std::string_view& text, std::size_t digits, T& value) {
+  if (text.size() < digits) {
+    return false;
+  }
+  const auto [end, error] = std::from_chars(text.data(), text.data() + digits, value);
+  if (error != std::errc{} || end != text.data() + digits) {
+    return false;
+  }
+  text.remove_prefix(digits);
+  return true;
+}
+
+bool expect(std::string_view& text, char c) {
+  if (text.empty() || text.front() != c) {
+    return false;
+  }
+  text.remove_prefix(1);
+  return true;
+}
+
 }  // namespace
+
+std::optional<std::int64_t> parseRfc3339Ms(std::string_view text) {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (!readFixed(text, 4, year) || !expect(text, '-') || !readFixed(text, 2, month) || !expect(text, '-') ||
+      !readFixed(text, 2, day) || (!expect(text, 'T') && !expect(text, 't')) || !readFixed(text, 2, hour) ||
+      !expect(text, ':') || !readFixed(text, 2, minute) || !expect(text, ':') ||
+      !readFixed(text, 2, second)) {
+    return std::nullopt;
+  }
+  std::int64_t millis = 0;
+  if (expect(text, '.')) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+      if (digits < 3) {
+        millis = millis * 10 + (text[digits] - '0');
+      }
+      ++digits;
+    }
+    if (digits == 0) {
+      return std::nullopt;
+    }
+    for (std::size_t i = digits; i < 3; ++i) {
+      millis *= 10;
+    }
+    text.remove_prefix(digits);
+  }
+  int offsetMinutes = 0;
+  if (!expect(text, 'Z') && !expect(text, 'z')) {
+    const int sign = expect(text, '+') ? 1 : expect(text, '-') ? -1 : 0;
+    int offsetHours = 0;
+    int offsetMins = 0;
+    if (sign == 0 || !readFixed(text, 2, offsetHours) || !expect(text, ':') ||
+        !readFixed(text, 2, offsetMins)) {
+      return std::nullopt;
+    }
+    offsetMinutes = sign * (offsetHours * 60 + offsetMins);
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
+                                         std::chrono::day(day)};
+  if (!text.empty() || !date.ok() || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  const auto days = std::chrono::sys_days(date).time_since_epoch().count();
+  const std::int64_t seconds =
+      std::int64_t{days} * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+  return seconds * 1000 + millis;
+}
 
 void readStringMap(JsonReader& reader, core::Labels& out, bool (*keep)(std::string_view)) {
   if (reader.tryNull()) {
@@ -75,8 +153,8 @@ void readMeta(JsonReader& reader, core::ObjectMeta& meta, MetaDetail detail) {
       meta.resourceVersion = readOptString(reader);
     } else if (key == "labels") {
       readStringMap(reader, meta.labels, detail == MetaDetail::SliceLabelsOnly ? isSliceLabel : nullptr);
-    } else if (key == "annotations" && detail == MetaDetail::Full) {
-      readStringMap(reader, meta.annotations);
+    } else if (key == "annotations") {
+      readStringMap(reader, meta.annotations, detail == MetaDetail::Full ? nullptr : isSliceAnnotation);
     } else if (key == "deletionTimestamp") {
       meta.deleting = !reader.tryNull();
       if (meta.deleting) {

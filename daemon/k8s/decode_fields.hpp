@@ -3,6 +3,7 @@
 // Helpers shared by the per-kind decoders (internal to kipvs_k8s).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,7 @@ class Issues {
 };
 
 // Slices keep only the labels that mean something on a slice (kubernetes.io/,
-// service.kubernetes.io/, endpointslice.kubernetes.io/) and no annotations: the controller copies
+// service.kubernetes.io/, endpointslice.kubernetes.io/) and one annotation (below): the controller copies
 // every Service label onto each slice, and in a large LIST those copies are a fifth of the memory.
 enum class MetaDetail : std::uint8_t { Full, SliceLabelsOnly };
 // Where a problem is, built into text only when there is a problem (decoding must not allocate
@@ -46,7 +47,12 @@ struct Field {
   std::string str() const;
 };
 
+// With SliceLabelsOnly, annotations keep only endpoints.kubernetes.io/last-change-trigger-time (the
+// cache takes it off the slice into the delta; see ClusterCache::upsertSlice).
 void readMeta(JsonReader& reader, core::ObjectMeta& meta, MetaDetail detail = MetaDetail::Full);
+inline constexpr std::string_view kLastChangeTriggerTime = "endpoints.kubernetes.io/last-change-trigger-time";
+// RFC 3339 ("2024-05-01T10:00:00Z", "…T10:00:00.123456789+02:00") to Unix milliseconds.
+std::optional<std::int64_t> parseRfc3339Ms(std::string_view text);
 void readStringMap(JsonReader& reader, core::Labels& out, bool (*keep)(std::string_view) = nullptr);
 std::string readOptString(JsonReader& reader);        // null → ""
 bool readOptBool(JsonReader& reader, bool fallback);  // null → fallback

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "../core/core_fixtures.hpp"
 #include "../core/fakes.hpp"
 #include "app/firewall_sync.hpp"
+#include "app/metrics_page.hpp"
 #include "app_fakes.hpp"
 #include "core/log.hpp"
 #include "manual_timers.hpp"
@@ -213,6 +215,75 @@ TEST_F(DaemonTest, DrainSurvivesSyncsAsWeightZero) {
   ASSERT_EQ(ipvs_.table.size(), 1U);
   ASSERT_EQ(ipvs_.table.begin()->second.reals.size(), 1U);
   EXPECT_EQ(ipvs_.table.begin()->second.reals[0].weight, 0);
+}
+
+TEST_F(DaemonTest, TellsTheMetricsRecorderOfEveryChangeAndSync) {
+  double now = 1699999990;
+  MetricsRecorder recorder([&now] { return now; });
+  daemon_->addListener(recorder);
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  auto changed = webSlice({endpoint("10.244.1.5", "node-a"), endpoint("10.244.1.6", "node-a")});
+  changed.meta.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = "2023-11-14T22:13:19Z";
+  k8s::WatchEvent event;
+  event.type = k8s::EventType::Modified;
+  changed.meta.resourceVersion = "102";
+  event.object = changed;
+  event.resourceVersion = "102";
+  now = 1700000000;
+  daemon_->handle(k8s::SourceEvent::watch(k8s::ResourceKind::EndpointSlice, std::move(event)));
+  settle();
+
+  std::string text;
+  metrics::TextWriter writer(text);
+  recorder.sync().write(writer);
+  EXPECT_NE(text.find("kubeproxy_sync_full_proxy_rules_duration_seconds_count 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kubeproxy_sync_partial_proxy_rules_duration_seconds_count 1\n"), std::string::npos);
+  EXPECT_NE(text.find("kubeproxy_sync_proxy_rules_endpoint_changes_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("kubeproxy_sync_proxy_rules_endpoint_changes_pending 0\n"), std::string::npos);
+  EXPECT_NE(text.find("kubeproxy_network_programming_duration_seconds_sum 1\n"), std::string::npos);
+  EXPECT_NE(text.find("kubeproxy_sync_proxy_rules_last_timestamp_seconds 1700000000\n"), std::string::npos);
+}
+
+TEST_F(DaemonTest, TheMetricsPageReportsWhatIsProgrammedWithKubernetesLabels) {
+  MetricsRecorder recorder;
+  daemon_->addListener(recorder);
+  daemon_->start();
+  daemon_->handle(listed(k8s::ResourceKind::Service, {web()}));
+  daemon_->handle(listed(k8s::ResourceKind::EndpointSlice, {webSlice({endpoint("10.244.1.5", "node-a")})}));
+  settle();
+  const auto proc = ::testing::TempDir() + "ip_vs";
+  std::ofstream(proc) << "TCP  0A60000A:0050 rr\n  -> 0AF40105:0050      Masq    1      2          3\n";
+  auto registry = makeMetricsRegistry(*daemon_, recorder, ipvs_, "1.2.3", proc);
+  const auto text = registry->scrape();
+  const std::string labels =
+      R"({namespace="default",service="web",port_name="http",kind="ClusterIP",protocol="TCP",address="10.96.0.10",port="80")";
+  EXPECT_NE(text.find("kipvs_virtual_service_connections_total" + labels + "} 0\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kipvs_real_server_active_connections" + labels +
+                      R"(,real_address="10.244.1.5",real_port="80",pod="pod-10.244.1.5",node="node-a"} 2)"),
+            std::string::npos);
+  EXPECT_NE(text.find("kipvs_build_info{version=\"1.2.3\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("kubeproxy_sync_full_proxy_rules_duration_seconds_count 1\n"), std::string::npos);
+  EXPECT_NE(text.find("kipvs_metrics_collector_errors_total{collector=\"ipvs\"} 0\n"), std::string::npos);
+
+  const auto emptyProc = ::testing::TempDir() + "ip_vs_empty";
+  std::ofstream(emptyProc) << "IP Virtual Server version 1.2.1 (size=4096)\n";
+  auto fallback = makeMetricsRegistry(*daemon_, recorder, ipvs_, "1.2.3", emptyProc);
+  EXPECT_NE(fallback->scrape().find(
+                "kipvs_real_server_active_connections" + labels +
+                R"(,real_address="10.244.1.5",real_port="80",pod="pod-10.244.1.5",node="node-a"} 0)"),
+            std::string::npos)
+      << "a service /proc/net/ip_vs leaves out is read over netlink";
+
+  auto broken = makeMetricsRegistry(*daemon_, recorder, ipvs_, "1.2.3", "/nonexistent/ip_vs");
+  const auto partial = broken->scrape();  // the kernel cannot be read: only the IPVS families are missing
+  EXPECT_EQ(partial.find("kipvs_virtual_service_connections_total"), std::string::npos);
+  EXPECT_NE(partial.find("kipvs_metrics_collector_errors_total{collector=\"ipvs\"} 1\n"), std::string::npos);
+  EXPECT_NE(partial.find("kubeproxy_sync_proxy_rules_last_timestamp_seconds"), std::string::npos);
 }
 
 }  // namespace

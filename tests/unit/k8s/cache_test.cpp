@@ -198,3 +198,40 @@ TEST(ResourceVersion, ComparesAsKubernetes135Defines) {
 
 }  // namespace
 }  // namespace kipvs::k8s
+
+namespace kipvs::k8s {
+namespace {
+
+// kube-proxy's service and endpoint change counters, and the trigger times of changed slices.
+TEST(ClusterCache, CountsServiceAndEndpointChangesAndCollectsTriggerTimes) {
+  ClusterCache cache;
+  Delta delta;
+  cache.apply(EventType::Added, service("web", "5"), delta);
+  auto withTrigger = slice("web-a", "web", "6");
+  withTrigger.meta.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = "2025-10-02T09:01:17Z";
+  cache.apply(EventType::Added, withTrigger, delta);
+  cache.apply(EventType::Added, slice("web-b", "web", "7"), delta);
+  EXPECT_EQ(delta.serviceChanges, 1U);
+  EXPECT_EQ(delta.endpointChanges, 2U);
+  EXPECT_EQ(delta.endpointTriggerTimesMs, std::vector<std::int64_t>{1759395677000});
+
+  Delta next;
+  auto changed = slice("web-a", "web", "8", {"10.244.1.6"});
+  changed.meta.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = "2025-10-02T09:01:18Z";
+  cache.apply(EventType::Modified, changed, next);                     // an update is one change
+  cache.apply(EventType::Modified, slice("web-b", "web", "7"), next);  // a duplicate is none
+  cache.apply(EventType::Deleted, service("web", "9"), next);
+  EXPECT_EQ(next.serviceChanges, 1U);
+  EXPECT_EQ(next.endpointChanges, 1U);
+  EXPECT_EQ(next.endpointTriggerTimesMs, std::vector<std::int64_t>{1759395678000});
+
+  delta.merge(next);
+  EXPECT_EQ(delta.serviceChanges, 2U);
+  EXPECT_EQ(delta.endpointChanges, 3U);
+  EXPECT_EQ(delta.endpointTriggerTimesMs.size(), 2U);
+  // The annotation served its purpose: the cached slice does not keep it.
+  EXPECT_TRUE(cache.snapshot().slicesByService.at(kWeb).front().meta.annotations.empty());
+}
+
+}  // namespace
+}  // namespace kipvs::k8s

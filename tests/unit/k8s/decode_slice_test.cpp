@@ -4,6 +4,7 @@
 
 #include "fixture.hpp"
 #include "k8s/decode.hpp"
+#include "k8s/decode_fields.hpp"
 
 namespace kipvs::k8s {
 namespace {
@@ -127,6 +128,44 @@ TEST(DecodeNode, ReadsPodCidrsAddressesAndZone) {
   EXPECT_TRUE(deleting.meta.deleting);
   EXPECT_EQ(deleting.podCIDRs.size(), 1U);
 }
+
+}  // namespace
+}  // namespace kipvs::k8s
+
+namespace kipvs::k8s {
+namespace {
+
+TEST(DecodeSlice, KeepsOnlyTheLastChangeTriggerTimeAnnotation) {
+  const auto slice = decodeAs<core::EndpointSlice>(testing::readFixture("endpointslice_web.json"),
+                                                   ResourceKind::EndpointSlice);
+  EXPECT_EQ(slice.meta.annotations,
+            (core::Labels{{"endpoints.kubernetes.io/last-change-trigger-time", "2025-10-02T09:01:17Z"}}));
+}
+
+struct TimeCase {
+  const char* text;
+  std::optional<std::int64_t> unixMs;
+};
+
+class Rfc3339Test : public ::testing::TestWithParam<TimeCase> {};
+
+TEST_P(Rfc3339Test, ParsesWhatTheEndpointsControllerWrites) {
+  EXPECT_EQ(detail::parseRfc3339Ms(GetParam().text), GetParam().unixMs) << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Times, Rfc3339Test,
+                         ::testing::Values(TimeCase{"1970-01-01T00:00:00Z", 0},
+                                           TimeCase{"2025-10-02T09:01:17Z", 1759395677000},
+                                           TimeCase{"2025-10-02T09:01:17.5Z", 1759395677500},
+                                           TimeCase{"2025-10-02T09:01:17.123456789Z", 1759395677123},
+                                           TimeCase{"2025-10-02T11:01:17+02:00", 1759395677000},
+                                           TimeCase{"2025-10-02T08:31:17-00:30", 1759395677000},
+                                           TimeCase{"2024-02-29T00:00:00Z", 1709164800000},
+                                           TimeCase{"2023-02-29T00:00:00Z", std::nullopt},
+                                           TimeCase{"2025-10-02 09:01:17Z", std::nullopt},
+                                           TimeCase{"2025-10-02T09:01:17", std::nullopt},
+                                           TimeCase{"2025-10-02T09:01:17.Z", std::nullopt},
+                                           TimeCase{"yesterday", std::nullopt}, TimeCase{"", std::nullopt}));
 
 }  // namespace
 }  // namespace kipvs::k8s
