@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/scheduler_config.hpp"
+#include "http/listen_address.hpp"
 
 namespace kipvs::app {
 namespace {
@@ -225,6 +226,15 @@ const std::vector<std::pair<std::string, KeyRule>>& rules() {
       {"takeover",
        enumRule(&Config::takeover, {{"none", TakeoverKind::None}, {"kube-proxy", TakeoverKind::KubeProxy}},
                 kRestart)},
+      {"metrics-bind-address", rule(
+                                   &Config::metricsBindAddress,
+                                   [](std::string_view v) {
+                                     return v.empty() || http::ListenAddress::parse(v)
+                                                ? std::optional<std::string>(v)
+                                                : std::nullopt;
+                                   },
+                                   [](const std::string& s) { return s; },
+                                   "host:port such as 127.0.0.1:10249 or [::1]:10249, or nothing", kRestart)},
   };
   return *table;
 }

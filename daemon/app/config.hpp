@@ -51,6 +51,9 @@ struct Config {
   log::Level logLevel = log::Level::Info;
   BusKind bus = BusKind::System;  // where to publish; none: no D-Bus at all (minimal hosts, tests)
   TakeoverKind takeover = TakeoverKind::None;
+  // host:port (or [v6]:port) of the Prometheus /metrics listener, kube-proxy's metricsBindAddress.
+  // Empty: no metrics listener.
+  std::string metricsBindAddress = "127.0.0.1:10249";
 
   bool operator==(const Config&) const = default;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <memory>
+#include <system_error>
 
 #include "app/bus_view.hpp"
 #include "app/cluster_source.hpp"
@@ -15,6 +16,9 @@
 #include "app/ipv6_forwarding.hpp"
 #include "app/journal.hpp"
 #include "app/kube_proxy_takeover.hpp"
+#include "app/metrics_endpoint.hpp"
+#include "app/metrics_page.hpp"
+#include "app/metrics_recorder.hpp"
 #include "app/status_line.hpp"
 #include "bus/bus_pump.hpp"
 #include "bus/caller_policy.hpp"
@@ -27,6 +31,7 @@
 #include "host/local_addresses.hpp"
 #include "host/nft_firewall.hpp"
 #include "host/sysctls.hpp"
+#include "http/server.hpp"
 #include "ipvs/netlink_ipvs.hpp"
 
 namespace kipvs::app {
@@ -192,6 +197,23 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
         *kubeProxyNode, link, [] { return host::localNodeAddresses(); },
         [&firewallSync] { return firewallSync.inPlace(); });
     daemon.addListener(*takeover);
+  }
+
+  // kipvsd's HTTP server on the loop; Prometheus /metrics listens on it (kube-proxy's metrics server).
+  MetricsRecorder metricsRecorder;
+  daemon.addListener(metricsRecorder);
+  const auto metricsRegistry = makeMetricsRegistry(daemon, metricsRecorder, netlink, dbus::kVersion);
+  http::HttpServer httpServer(loop.raw());
+  if (!config.metricsBindAddress.empty()) {
+    try {
+      httpServer.listen(*http::ListenAddress::parse(config.metricsBindAddress),
+                        metricsRouter(*metricsRegistry));
+      log::info("serving /metrics on " + config.metricsBindAddress);
+    } catch (const std::system_error& error) {
+      log::error("cannot serve /metrics on " + config.metricsBindAddress + ": " + error.what() +
+                     "; kipvsd runs without it",
+                 {{"ERRNO", std::to_string(error.code().value())}});
+    }
   }
 
   DaemonControl control(daemon, netlink, clock, &link);

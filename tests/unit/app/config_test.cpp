@@ -125,3 +125,35 @@ TEST(ParseDuration, AcceptsUnitsAndRejectsGarbage) {
 
 }  // namespace
 }  // namespace kipvs::app
+
+namespace kipvs::app {
+namespace {
+
+TEST(Config, MetricsListenOnLoopbackByDefault) {
+  EXPECT_EQ(Config{}.metricsBindAddress, "127.0.0.1:10249");
+}
+
+struct BindAddressCase {
+  const char* value;
+  bool accepted;
+};
+
+class MetricsBindAddressTest : public ::testing::TestWithParam<BindAddressCase> {};
+
+TEST_P(MetricsBindAddressTest, TakesHostAndPortOrNothing) {
+  Config config;
+  const auto error = applyConfigOverride(config, std::string("metrics-bind-address=") + GetParam().value);
+  EXPECT_EQ(!error.has_value(), GetParam().accepted) << GetParam().value;
+  EXPECT_EQ(config.metricsBindAddress, GetParam().accepted ? GetParam().value : "127.0.0.1:10249");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Values, MetricsBindAddressTest,
+    ::testing::Values(BindAddressCase{"0.0.0.0:10249", true}, BindAddressCase{"[::]:10249", true},
+                      BindAddressCase{"[fd00::1]:9100", true}, BindAddressCase{"", true},
+                      BindAddressCase{"127.0.0.1", false}, BindAddressCase{"127.0.0.1:65536", false},
+                      BindAddressCase{"localhost:10249", false}, BindAddressCase{"::1:10249", false},
+                      BindAddressCase{"[10.0.0.1]:10249", false}, BindAddressCase{"10.0.0.1:http", false}));
+
+}  // namespace
+}  // namespace kipvs::app
