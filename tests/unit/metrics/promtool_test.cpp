@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -22,7 +23,8 @@ struct PromtoolResult {
 };
 
 PromtoolResult promtoolCheck(const std::string& text) {
-  const auto input = ::testing::TempDir() + "kipvs-metrics.prom";
+  // One file per process: ctest runs the tests of this file in parallel processes.
+  const auto input = ::testing::TempDir() + "kipvs-metrics-" + std::to_string(::getpid()) + ".prom";
   std::ofstream(input) << text;
   const auto command = "promtool check metrics < " + input + " 2>&1";
   PromtoolResult result;
@@ -35,6 +37,7 @@ PromtoolResult promtoolCheck(const std::string& text) {
     result.output.append(buffer, got);
   }
   const int status = ::pclose(pipe);
+  std::remove(input.c_str());
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
