@@ -67,7 +67,7 @@ wait_for "kipvsd's first sync" 30 grep -q "first sync complete" /tmp/kipvsd.log
 scrape() { wget -q -O - http://127.0.0.1:10249/metrics; }
 wait_for "the metrics listener" 10 scrape
 scrape > /tmp/metrics.txt
-grep -q '^kipvs_virtual_service_connections_total{namespace="shop",service="web",port_name="http",kind="ClusterIP",protocol="TCP",address="10.96.0.10",port="80"} ' /tmp/metrics.txt ||
+grep -q '^kipvs_virtual_service_connections_total{namespace="shop",service="web",port_name="http",kind="Static",protocol="TCP",address="10.96.0.10",port="80"} ' /tmp/metrics.txt ||
   fail "no connection counter for shop/web: $(grep kipvs_virtual_service_connections_total /tmp/metrics.txt)"
 grep -q '^kipvs_real_server_active_connections{.*real_address="10.244.2.10",real_port="8080",pod="pod2",node="node-b"} ' /tmp/metrics.txt ||
   fail "no real server gauge for pod2"
@@ -101,7 +101,7 @@ now=$(date +%s)
   fail "kubeproxy_sync_proxy_rules_last_timestamp_seconds = '$last_sync' (now $now)"
 pass "Prometheus has kubeproxy_sync_proxy_rules_last_timestamp_seconds = $last_sync"
 
-series='kipvs_virtual_service_connections_total{namespace="shop",service="web",kind="ClusterIP"}'
+series='kipvs_virtual_service_connections_total{namespace="shop",service="web",kind="Static"}'
 before=$(query "$series")
 [ -n "$before" ] || fail "Prometheus has no $series"
 answers=$(podnet ask tcp 10.96.0.10 80 25)
