@@ -235,6 +235,15 @@ const std::vector<std::pair<std::string, KeyRule>>& rules() {
                                    },
                                    [](const std::string& s) { return s; },
                                    "host:port such as 127.0.0.1:10249 or [::1]:10249, or nothing", kRestart)},
+      {"healthz-bind-address", rule(
+                                   &Config::healthzBindAddress,
+                                   [](std::string_view v) {
+                                     return v.empty() || http::ListenAddress::parse(v)
+                                                ? std::optional<std::string>(v)
+                                                : std::nullopt;
+                                   },
+                                   [](const std::string& s) { return s; },
+                                   "host:port such as 0.0.0.0:10256 or [::]:10256, or empty", kReload)},
   };
   return *table;
 }

@@ -54,6 +54,8 @@ struct Config {
   // host:port (or [v6]:port) of the Prometheus /metrics listener, kube-proxy's metricsBindAddress.
   // Empty: no metrics listener.
   std::string metricsBindAddress = "127.0.0.1:10249";
+  // /healthz and /livez ("host:port", IPv6 in brackets); empty: not served.
+  std::string healthzBindAddress = "0.0.0.0:10256";
 
   bool operator==(const Config&) const = default;
 };

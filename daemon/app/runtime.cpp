@@ -19,6 +19,7 @@
 #include "app/metrics_endpoint.hpp"
 #include "app/metrics_page.hpp"
 #include "app/metrics_recorder.hpp"
+#include "app/node_http.hpp"
 #include "app/status_line.hpp"
 #include "bus/bus_pump.hpp"
 #include "bus/caller_policy.hpp"
@@ -198,6 +199,8 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
         [&firewallSync] { return firewallSync.inPlace(); });
     daemon.addListener(*takeover);
   }
+  NodeHttp nodeHttp(daemon, loop);  // /healthz, /livez and the Service health-check ports
+  daemon.addListener(nodeHttp);
 
   // kipvsd's HTTP server on the loop; Prometheus /metrics listens on it (kube-proxy's metrics server).
   MetricsRecorder metricsRecorder;
@@ -242,6 +245,9 @@ int runKipvsd(const Config& config, std::function<LoadedConfig()> reloadConfig) 
   k8s::EventQueue queue([&] {
     loop.post([&] {
       for (auto& event : queue.drain()) {
+        if (event.type != k8s::SourceEvent::Type::Failure) {
+          nodeHttp.changeQueued();
+        }
         daemon.handle(std::move(event));
       }
     });

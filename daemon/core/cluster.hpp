@@ -138,6 +138,7 @@ struct Node {
   ObjectMeta meta;
   std::vector<Cidr> podCIDRs;
   std::vector<NodeAddress> addresses;
+  std::vector<std::string> taintKeys;  // spec.taints[].key (the health server looks for the autoscaler's)
 
   std::string zone() const {
     const auto it = meta.labels.find("topology.kubernetes.io/zone");

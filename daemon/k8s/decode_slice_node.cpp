@@ -162,6 +162,22 @@ void readSlicePorts(JsonReader& reader, core::EndpointSlice& slice, Issues& issu
   }
 }
 
+// spec.taints: [{"key": …, "value": …, "effect": …}]; only the keys matter to kipvs.
+void readTaintKeys(JsonReader& reader, std::vector<std::string>& keys) {
+  reader.beginArray();
+  while (reader.nextElement()) {
+    reader.beginObject();
+    std::string_view key;
+    while (reader.nextKey(key)) {
+      if (key == "key") {
+        keys.push_back(readOptString(reader));
+      } else {
+        reader.skip();
+      }
+    }
+  }
+}
+
 }  // namespace
 
 core::EndpointSlice decodeSliceBody(JsonReader& reader, Issues& issues) {
@@ -227,6 +243,10 @@ core::Node decodeNodeBody(JsonReader& reader, Issues& issues) {
           podCIDR = readOptString(reader);
         } else if (spec && key == "podCIDRs") {
           forEachString(reader, [&](std::size_t, std::string_view text) { podCIDRs.emplace_back(text); });
+        } else if (spec && key == "taints") {
+          if (!reader.tryNull()) {
+            readTaintKeys(reader, node.taintKeys);
+          }
         } else if (!spec && key == "addresses" && !reader.tryNull()) {
           reader.beginArray();
           while (reader.nextElement()) {

@@ -250,6 +250,9 @@ void encodeNode(core::JsonWriter& out, const core::Node& node) {
   writeMeta(out, node.meta, node.meta.labels);
   out.key("spec").beginObject();
   writeArray(out, "podCIDRs", node.podCIDRs, [&](const core::Cidr& cidr) { out.value(cidr.toString()); });
+  writeArray(out, "taints", node.taintKeys, [&](const std::string& taint) {
+    out.beginObject().field("key", taint).field("effect", "NoSchedule").endObject();
+  });
   out.endObject();
   out.key("status").beginObject();
   writeArray(out, "addresses", node.addresses, [&](const core::NodeAddress& address) {

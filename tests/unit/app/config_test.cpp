@@ -17,6 +17,7 @@ TEST(Config, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(config.minSyncPeriod, milliseconds(1'000));
   EXPECT_EQ(config.stateDir, "/var/lib/kipvs");
   EXPECT_EQ(config.restoreAfter, milliseconds(10'000));
+  EXPECT_EQ(config.healthzBindAddress, "0.0.0.0:10256");
   EXPECT_EQ(lastKnownGoodPath(config), "/var/lib/kipvs/last-known-good.json");
 }
 
@@ -93,6 +94,19 @@ TEST(Config, OverridesFromTheCommandLine) {
   EXPECT_EQ(config.scheduler, "sh");
   EXPECT_TRUE(applyConfigOverride(config, "scheduler"));
   EXPECT_TRUE(applyConfigOverride(config, "tcp-timeout=1500ms"));
+}
+
+TEST(Config, HealthzBindAddressTakesHostPortOrEmpty) {
+  Config config;
+  EXPECT_FALSE(applyConfigOverride(config, "healthz-bind-address=[::]:10256"));
+  EXPECT_EQ(config.healthzBindAddress, "[::]:10256");
+  EXPECT_FALSE(applyConfigOverride(config, "healthz-bind-address="));
+  EXPECT_EQ(config.healthzBindAddress, "");
+  for (const char* bad : {"healthz-bind-address=10256", "healthz-bind-address=localhost:10256",
+                          "healthz-bind-address=::1:10256", "healthz-bind-address=0.0.0.0:70000"}) {
+    EXPECT_TRUE(applyConfigOverride(config, bad)) << bad;
+  }
+  EXPECT_EQ(config.healthzBindAddress, "");
 }
 
 TEST(Config, DropInsApplyInLexicalOrderAfterTheMainFile) {

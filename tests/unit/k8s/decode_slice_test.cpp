@@ -129,6 +129,17 @@ TEST(DecodeNode, ReadsPodCidrsAddressesAndZone) {
   EXPECT_EQ(deleting.podCIDRs.size(), 1U);
 }
 
+TEST(DecodeNode, ReadsTaintKeys) {
+  const auto node = decodeAs<core::Node>(
+      R"({"metadata":{"name":"n1"},"spec":{"taints":[{"key":"ToBeDeletedByClusterAutoscaler","value":"1700000000",)"
+      R"("effect":"NoSchedule"},{"key":"node.kubernetes.io/unschedulable","effect":"NoSchedule"}]}})",
+      ResourceKind::Node);
+  EXPECT_EQ(node.taintKeys,
+            (std::vector<std::string>{"ToBeDeletedByClusterAutoscaler", "node.kubernetes.io/unschedulable"}));
+  EXPECT_TRUE(decodeAs<core::Node>(R"({"metadata":{"name":"n1"},"spec":{"taints":null}})", ResourceKind::Node)
+                  .taintKeys.empty());
+}
+
 }  // namespace
 }  // namespace kipvs::k8s
 
